@@ -1,0 +1,59 @@
+//! Opening the database: the SQLite default (file created on demand, WAL,
+//! foreign keys on) or PostgreSQL, with every executed statement counted for
+//! `/metrics`.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use crate::{config::Config, metrics::Metrics};
+
+/// Connects to the configured database and hooks the statement counter.
+pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConnection, DbErr> {
+    let url = config.database_url();
+    if let Some(dir) = sqlite_file(&url).and_then(|path| std::path::Path::new(path).parent())
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(config.database_max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let mut db = Database::connect(options).await?;
+    let counter = metrics.db_statements.clone();
+    db.set_metric_callback(move |_info| counter.inc());
+    Ok(db)
+}
+
+/// The file path of a `sqlite://` URL, if it names a file.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite://data/pactum.db?mode=rwc"),
+            Some("data/pactum.db")
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x"), None);
+    }
+}

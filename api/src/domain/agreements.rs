@@ -1,0 +1,154 @@
+//! Agreements and their parties: listing, lookup and the lists hanging off
+//! an organization. The lifecycle rules arrive with the write API.
+
+use std::collections::HashMap;
+
+use entities::{
+    agreement, agreement_party,
+    enums::{AgreementKind, AgreementStatus},
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    Select, sea_query::ExprTrait,
+};
+
+use super::{
+    DateRange, column,
+    error::DomainResult,
+    inner_join,
+    listing::{ChildQuery, OrderTerm, paginate},
+    load_by_ids,
+    pagination::{Page, PageArgs, PageLimits},
+    search_condition,
+    visibility::{Actor, visible_to},
+};
+
+/// Which agreements a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    /// Only these lifecycle states.
+    pub statuses: Option<Vec<AgreementStatus>>,
+    /// Only these legal forms.
+    pub kinds: Option<Vec<AgreementKind>>,
+    /// Only agreements this organization is a party to.
+    pub party_id: Option<i64>,
+    /// Only agreements this organization initiated.
+    pub initiator_id: Option<i64>,
+    /// Start date within this range.
+    pub start_date: DateRange,
+    /// End date within this range (e.g. "expiring before ...").
+    pub end_date: DateRange,
+    /// Case- and diacritics-insensitive text search.
+    pub search: Option<String>,
+}
+
+/// What agreements are sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AgreementSort {
+    /// Newest first by default.
+    #[default]
+    CreatedAt,
+    /// By title.
+    Title,
+    /// By start date (undated last).
+    StartDate,
+    /// By end date (undated last).
+    EndDate,
+}
+
+/// The condition "`organization` is a party to the agreement".
+pub fn with_party(organization: i64) -> Condition {
+    Condition::all().add(
+        agreement::Column::Id.in_subquery(
+            agreement_party::Entity::find()
+                .select_only()
+                .column(agreement_party::Column::AgreementId)
+                .filter(agreement_party::Column::OrganizationId.eq(organization))
+                .into_query(),
+        ),
+    )
+}
+
+/// The agreements `actor` may see.
+pub fn visible(actor: &Actor) -> Select<agreement::Entity> {
+    agreement::Entity::find().filter(visible_to(actor, agreement::Column::Visibility))
+}
+
+/// Lists the agreements `actor` may see, filtered and ordered.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    filter: &AgreementFilter,
+    sort: AgreementSort,
+    descending: bool,
+    args: PageArgs,
+    limits: PageLimits,
+) -> DomainResult<Page<agreement::Model>> {
+    let mut cond = Condition::all()
+        .add(filter.start_date.condition(agreement::Column::StartDate))
+        .add(filter.end_date.condition(agreement::Column::EndDate));
+    if let Some(statuses) = &filter.statuses {
+        cond = cond.add(agreement::Column::Status.is_in(statuses.iter().copied()));
+    }
+    if let Some(kinds) = &filter.kinds {
+        cond = cond.add(agreement::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    if let Some(initiator) = filter.initiator_id {
+        cond = cond.add(agreement::Column::InitiatorId.eq(initiator));
+    }
+    if let Some(party) = filter.party_id {
+        cond = cond.add(with_party(party));
+    }
+    if let Some(search) = search_condition(agreement::Column::SearchText, filter.search.as_deref())
+    {
+        cond = cond.add(search);
+    }
+    let column = match sort {
+        AgreementSort::CreatedAt => agreement::Column::CreatedAt,
+        AgreementSort::Title => agreement::Column::Title,
+        AgreementSort::StartDate => agreement::Column::StartDate,
+        AgreementSort::EndDate => agreement::Column::EndDate,
+    };
+    let order = [
+        OrderTerm::new(column, descending),
+        OrderTerm::new(agreement::Column::Id, descending),
+    ];
+    paginate(db, visible(actor).filter(cond), &order, args, limits).await
+}
+
+/// The agreements with these ids that `actor` may see.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    ids: &[i64],
+) -> DomainResult<HashMap<i64, agreement::Model>> {
+    load_by_ids(db, visible(actor), agreement::Column::Id, ids, |m| m.id).await
+}
+
+/// Each organization's agreements (as any party), newest first.
+pub fn of_organizations(actor: &Actor) -> ChildQuery<agreement::Entity> {
+    let select = inner_join(
+        visible(actor),
+        "agreement_parties",
+        column("agreement_parties", "agreement_id")
+            .equals((agreement::Entity, agreement::Column::Id)),
+    );
+    ChildQuery::new(
+        select,
+        ("agreement_parties", "organization_id"),
+        vec![
+            OrderTerm::desc(agreement::Column::CreatedAt),
+            OrderTerm::desc(agreement::Column::Id),
+        ],
+    )
+}
+
+/// Each agreement's parties, initiator first. The caller has already checked
+/// that the agreement itself is visible.
+pub fn parties_of_agreements() -> ChildQuery<agreement_party::Entity> {
+    ChildQuery::new(
+        agreement_party::Entity::find(),
+        ("agreement_parties", "agreement_id"),
+        vec![OrderTerm::asc(agreement_party::Column::Id)],
+    )
+}

@@ -1,0 +1,48 @@
+//! The domain layer's one error type. Variants say what went wrong in domain
+//! terms; the GraphQL layer maps each to a stable `extensions.code` once.
+
+use std::sync::Arc;
+
+use sea_orm::DbErr;
+
+/// Everything a domain operation can fail with.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DomainError {
+    /// The record does not exist or the actor may not see it (the two are
+    /// deliberately indistinguishable).
+    #[error("{entity} not found")]
+    NotFound {
+        /// What was looked for ("Organization", "Agreement", ...).
+        entity: &'static str,
+    },
+    /// The input breaks a rule the user can fix.
+    #[error("{message}")]
+    InvalidInput {
+        /// Which input field is wrong, when one is.
+        field: Option<String>,
+        /// What is wrong, in words a user understands.
+        message: String,
+    },
+    /// The database failed; details are logged, never shown to clients.
+    #[error("database error: {0}")]
+    Database(Arc<DbErr>),
+}
+
+impl DomainError {
+    /// An [`DomainError::InvalidInput`] about one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DbErr> for DomainError {
+    fn from(err: DbErr) -> Self {
+        Self::Database(Arc::new(err))
+    }
+}
+
+/// Result of a domain operation.
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,93 @@
+//! Pactum's rules, free of GraphQL and HTTP: who sees what, how lists are
+//! filtered, ordered and paged, what the dashboards count. Functions take a
+//! connection and plain types and return domain results.
+
+pub mod activities;
+pub mod agreements;
+pub mod documents;
+pub mod error;
+pub mod fiscal_code;
+pub mod listing;
+pub mod organizations;
+pub mod pagination;
+pub mod results;
+pub mod stats;
+pub mod text;
+pub mod visibility;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    Select,
+    sea_query::{Alias, Expr, LikeExpr},
+};
+
+use error::DomainResult;
+
+/// An inclusive range of days; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// First day included.
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// The condition `column` within the range (NULL dates never match a
+    /// bounded range).
+    pub fn condition<C: ColumnTrait>(&self, column: C) -> Condition {
+        let mut cond = Condition::all();
+        if let Some(from) = self.from {
+            cond = cond.add(column.gte(from));
+        }
+        if let Some(to) = self.to {
+            cond = cond.add(column.lte(to));
+        }
+        cond
+    }
+}
+
+/// The condition "`search_text` contains `term`", folded the same way as the
+/// stored text; `None` for a blank term.
+pub fn search_condition<C: ColumnTrait>(column: C, term: Option<&str>) -> Option<Condition> {
+    let term = term.map(str::trim).filter(|t| !t.is_empty())?;
+    let pattern = text::like_pattern(term);
+    Some(Condition::all().add(column.like(LikeExpr::new(pattern).escape('\\'))))
+}
+
+/// Loads rows of `select` whose `id` is in `ids`, keyed by id.
+pub async fn load_by_ids<E, C, K>(
+    db: &C,
+    select: Select<E>,
+    id: K,
+    ids: &[i64],
+    key: impl Fn(&E::Model) -> i64,
+) -> DomainResult<HashMap<i64, E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+    K: ColumnTrait,
+{
+    let rows = select.filter(id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|m| (key(&m), m)).collect())
+}
+
+/// `table.column` as an expression, for link tables that have no entity
+/// relation declared.
+pub fn column(table: &'static str, column: &'static str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+/// Adds `INNER JOIN table ON on` to `select`.
+pub fn inner_join<E: EntityTrait>(
+    mut select: Select<E>,
+    table: &'static str,
+    on: Expr,
+) -> Select<E> {
+    QueryTrait::query(&mut select).inner_join(Alias::new(table), on);
+    select
+}

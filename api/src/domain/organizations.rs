@@ -1,0 +1,122 @@
+//! Organizations: the public registry of institutions and NGOs. Every
+//! organization is visible to everyone; what they own carries its own
+//! visibility.
+
+use std::collections::HashMap;
+
+use entities::{enums::OrganizationKind, organization};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, sea_query::ExprTrait,
+};
+
+use super::{
+    column,
+    error::DomainResult,
+    inner_join,
+    listing::{ChildQuery, OrderTerm, paginate},
+    load_by_ids,
+    pagination::{Page, PageArgs, PageLimits},
+    search_condition,
+};
+
+/// Which organizations a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    /// Only these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Only these counties (exact names, e.g. "Timiș").
+    pub counties: Option<Vec<String>>,
+    /// Case- and diacritics-insensitive text search.
+    pub search: Option<String>,
+}
+
+/// What organizations are sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrganizationSort {
+    /// Alphabetically by name.
+    #[default]
+    Name,
+    /// By creation time.
+    CreatedAt,
+}
+
+/// Lists organizations, filtered and ordered, one page at a time.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &OrganizationFilter,
+    sort: OrganizationSort,
+    descending: bool,
+    args: PageArgs,
+    limits: PageLimits,
+) -> DomainResult<Page<organization::Model>> {
+    let mut cond = Condition::all();
+    if let Some(kinds) = &filter.kinds {
+        cond = cond.add(organization::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    if let Some(counties) = &filter.counties {
+        cond = cond.add(organization::Column::County.is_in(counties.iter().cloned()));
+    }
+    if let Some(search) =
+        search_condition(organization::Column::SearchText, filter.search.as_deref())
+    {
+        cond = cond.add(search);
+    }
+    let column = match sort {
+        OrganizationSort::Name => organization::Column::Name,
+        OrganizationSort::CreatedAt => organization::Column::CreatedAt,
+    };
+    let order = [
+        OrderTerm::new(column, descending),
+        OrderTerm::new(organization::Column::Id, descending),
+    ];
+    paginate(
+        db,
+        organization::Entity::find().filter(cond),
+        &order,
+        args,
+        limits,
+    )
+    .await
+}
+
+/// Organizations by id.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> DomainResult<HashMap<i64, organization::Model>> {
+    load_by_ids(
+        db,
+        organization::Entity::find(),
+        organization::Column::Id,
+        ids,
+        |m| m.id,
+    )
+    .await
+}
+
+/// One organization by its slug.
+pub async fn by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> DomainResult<Option<organization::Model>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+/// The organizations that organize each activity, in the order they were
+/// listed.
+pub fn organizers_of_activities() -> ChildQuery<organization::Entity> {
+    let select = inner_join(
+        organization::Entity::find(),
+        "activity_organizers",
+        column("activity_organizers", "organization_id")
+            .equals((organization::Entity, organization::Column::Id)),
+    );
+    ChildQuery::new(
+        select,
+        ("activity_organizers", "activity_id"),
+        vec![OrderTerm::asc(column("activity_organizers", "id"))],
+    )
+}

@@ -1,0 +1,179 @@
+//! Relay cursor connections built from domain pages, for top-level lists and
+//! for the lists inside records (which go through the batched loaders).
+
+use async_graphql::{
+    Object, OutputType,
+    connection::{Connection, CursorType, Edge, EmptyFields},
+};
+use sea_orm::{EntityTrait, FromQueryResult};
+
+use super::{
+    context::RequestState,
+    error::{ApiError, ApiResult},
+    ids,
+    loaders::ChildLoaders,
+};
+use crate::domain::pagination::{Page, PageArgs};
+
+/// Page size assumed by the complexity weights when neither `first` nor
+/// `last` is given (the default page size).
+pub const DEFAULT_WEIGHT: usize = 20;
+
+/// Complexity weight of a list field: its page size.
+pub fn page_weight(first: Option<i32>, last: Option<i32>) -> usize {
+    let size = match (first, last) {
+        (None, None) => DEFAULT_WEIGHT as i64,
+        (first, last) => i64::from(first.unwrap_or(0).max(last.unwrap_or(0))),
+    };
+    usize::try_from(size).unwrap_or(0).max(1)
+}
+
+/// A position in an ordered result, sent as an opaque string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position(pub u64);
+
+impl CursorType for Position {
+    type Error = ApiErrorMessage;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        ids::decode_cursor(s, "cursor")
+            .map(Position)
+            .map_err(|_| ApiErrorMessage)
+    }
+
+    fn encode_cursor(&self) -> String {
+        ids::encode_cursor(self.0)
+    }
+}
+
+/// Cursor decoding failure (cursors are decoded by [`page_args`] instead).
+#[derive(Debug)]
+pub struct ApiErrorMessage;
+
+impl std::fmt::Display for ApiErrorMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid cursor")
+    }
+}
+
+/// Fields every connection has besides edges and page info.
+pub struct ConnectionTotals {
+    /// The count, computed only when `totalCount` was selected.
+    total: Option<u64>,
+}
+
+#[Object]
+impl ConnectionTotals {
+    /// Number of records in the whole list (all pages), after filters and
+    /// visibility.
+    async fn total_count(&self) -> ApiResult<i64> {
+        self.total
+            .map(|t| i64::try_from(t).unwrap_or(i64::MAX))
+            .ok_or_else(|| ApiError::Internal("totalCount selected but not counted".into()))
+    }
+}
+
+/// The connection type of every list.
+pub type Conn<N> = Connection<Position, N, ConnectionTotals, EmptyFields>;
+
+/// Decodes the four Relay arguments; `ctx` (the connection field's) tells
+/// whether `totalCount` is selected.
+pub fn page_args(
+    ctx: &async_graphql::Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> ApiResult<PageArgs> {
+    Ok(PageArgs {
+        first: first.map(i64::from),
+        after: after
+            .as_deref()
+            .map(|c| ids::decode_cursor(c, "after"))
+            .transpose()?,
+        last: last.map(i64::from),
+        before: before
+            .as_deref()
+            .map(|c| ids::decode_cursor(c, "before"))
+            .transpose()?,
+        with_total: ctx.look_ahead().field("totalCount").exists(),
+    })
+}
+
+/// Turns a domain page into a connection of `N`.
+pub fn connection<T, N: OutputType>(page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
+    let mut conn = Connection::with_additional_fields(
+        page.window.has_previous,
+        page.window.has_next,
+        ConnectionTotals { total: page.total },
+    );
+    conn.edges.extend(
+        page.items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Edge::new(Position(page.window.offset + i as u64), node(item))),
+    );
+    conn
+}
+
+/// The connection of `parent`'s children through batched loaders: one
+/// grouped COUNT and one windowed SELECT for all parents of the same request
+/// level.
+pub async fn child_connection<E, N>(
+    state: &RequestState,
+    loaders: &ChildLoaders<E>,
+    parent: i64,
+    args: PageArgs,
+    node: impl Fn(E::Model) -> N,
+) -> ApiResult<Conn<N>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync + Clone,
+    N: OutputType,
+{
+    if let (false, Some((start, size))) = (args.with_total, args.forward(state.limits)?) {
+        // Forward page without totalCount: one look-ahead row, no COUNT.
+        let rows = if size == 0 {
+            Vec::new()
+        } else {
+            loaders
+                .pages
+                .load_one((parent, start, size + 1))
+                .await?
+                .unwrap_or_default()
+        };
+        return Ok(connection(PageArgs::forward_page(start, size, rows), node));
+    }
+    let total = loaders.counts.load_one(parent).await?.unwrap_or(0);
+    let window = args.window(total, state.limits)?;
+    let items = if window.limit == 0 {
+        Vec::new()
+    } else {
+        loaders
+            .pages
+            .load_one((parent, window.offset, window.limit))
+            .await?
+            .unwrap_or_default()
+    };
+    Ok(connection(
+        Page {
+            items,
+            window,
+            total: Some(total),
+        },
+        node,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_weight;
+
+    #[test]
+    fn lists_weigh_their_page_size() {
+        assert_eq!(page_weight(Some(100), None), 100);
+        assert_eq!(page_weight(None, Some(7)), 7);
+        assert_eq!(page_weight(None, None), 20);
+        assert_eq!(page_weight(Some(-5), None), 1);
+    }
+}

@@ -1,0 +1,191 @@
+//! GraphQL enums mirroring the stored ones (the entities crate stays free of
+//! GraphQL), plus ordering directions.
+
+use async_graphql::Enum;
+use entities::enums as db;
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $db:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<db::$db> for $name {
+            fn from(value: db::$db) -> Self {
+                match value {
+                    $(db::$db::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for db::$db {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror_enum! {
+    /// What sort of body an organization is.
+    OrganizationKind => OrganizationKind {
+        /// A municipality, town or commune (primărie).
+        Municipality,
+        /// A county council (consiliu județean).
+        CountyCouncil,
+        /// A ministry or national agency.
+        CentralInstitution,
+        /// A non-governmental organization (ONG).
+        Ngo,
+        /// Any other public body.
+        OtherPublicBody,
+    }
+}
+
+mirror_enum! {
+    /// Who may see a record.
+    Visibility => Visibility {
+        /// Anyone, even without login.
+        Public,
+        /// Members of organizations that share an ACTIVE agreement with the owner.
+        Partners,
+        /// The owner's members only.
+        Private,
+    }
+}
+
+mirror_enum! {
+    /// The legal form of an agreement.
+    AgreementKind => AgreementKind {
+        /// Acord de cooperare.
+        Cooperation,
+        /// Acord de parteneriat.
+        Partnership,
+        /// Protocol de colaborare.
+        Protocol,
+        /// Memorandum de înțelegere.
+        Memorandum,
+    }
+}
+
+mirror_enum! {
+    /// Where an agreement is in its lifecycle.
+    AgreementStatus => AgreementStatus {
+        /// Being written by the initiator.
+        Draft,
+        /// Sent to the parties, waiting for signatures.
+        Proposed,
+        /// Signed by every party and in force.
+        Active,
+        /// Past its end date.
+        Expired,
+        /// Ended early by a party.
+        Terminated,
+        /// Refused by a party.
+        Declined,
+        /// Taken back by the initiator before activation.
+        Withdrawn,
+    }
+}
+
+mirror_enum! {
+    /// What a shared document is.
+    DocumentKind => DocumentKind {
+        /// Ghid de bune practici.
+        GoodPracticeGuide,
+        /// Procedură.
+        Procedure,
+        /// Strategie.
+        Strategy,
+        /// Analiză de risc.
+        RiskAnalysis,
+        /// Raport de sondaj.
+        SurveyReport,
+        /// Material de instruire.
+        TrainingMaterial,
+        /// Cod etic.
+        CodeOfEthics,
+        /// Raport.
+        Report,
+        /// Anything else.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// What sort of joint activity it is.
+    ActivityKind => ActivityKind {
+        /// Workshop.
+        Workshop,
+        /// Training course; its participants count as people trained.
+        TrainingCourse,
+        /// Awareness or information campaign.
+        AwarenessCampaign,
+        /// Conference.
+        Conference,
+        /// Survey.
+        Survey,
+        /// Audit or certification.
+        Audit,
+        /// Meeting.
+        Meeting,
+        /// Anything else.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// Where an activity is in its life.
+    ActivityStatus => ActivityStatus {
+        /// Scheduled, not yet held.
+        Planned,
+        /// Held.
+        Completed,
+        /// Called off.
+        Cancelled,
+    }
+}
+
+mirror_enum! {
+    /// The role in which people took part in an activity.
+    ParticipantRole => ParticipantRole {
+        /// Mayor, deputy mayor, councillor.
+        ElectedOfficial,
+        /// Civil servant or contract staff.
+        CivilServant,
+        /// Trainer, facilitator or speaker (not counted as participant).
+        Trainer,
+        /// NGO staff or volunteer.
+        NgoRepresentative,
+        /// Member of the public.
+        Citizen,
+        /// Anyone else.
+        Other,
+    }
+}
+
+/// Sort direction.
+#[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+impl OrderDirection {
+    /// Whether this is descending.
+    pub fn descending(self) -> bool {
+        self == Self::Desc
+    }
+}
+
+/// Converts a list of GraphQL enums into stored ones.
+pub fn to_db<A: Copy, B: From<A>>(values: Option<Vec<A>>) -> Option<Vec<B>> {
+    values.map(|v| v.into_iter().map(B::from).collect())
+}

@@ -1,0 +1,116 @@
+//! The GraphQL layer's error: every failure a resolver can return, mapped
+//! once to a stable `extensions.code`. It deliberately does not implement
+//! `Display`, so async-graphql's blanket `From<T: Display>` (which would send
+//! `to_string()` to the client) cannot apply: the only way out is the
+//! conversion below, which logs internal details and sends a generic message.
+
+use async_graphql::ErrorExtensions;
+
+use crate::domain::error::DomainError;
+
+/// Stable error codes sent as `extensions.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// No valid credentials (later issues).
+    Unauthenticated,
+    /// Credentials valid but not allowed.
+    Forbidden,
+    /// No such record, or not visible to the actor.
+    NotFound,
+    /// Input the client can fix (bad ID, cursor, page size, filter...).
+    BadUserInput,
+    /// The document is not valid GraphQL.
+    ParseFailed,
+    /// The document does not validate against the schema or the limits.
+    ValidationFailed,
+    /// Anything else; details only in the server log.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::ParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::ValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// What a resolver returns on failure.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// The record does not exist or is not visible.
+    NotFound(&'static str),
+    /// The client sent something it can fix.
+    BadUserInput {
+        /// The offending argument or input field.
+        field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A failure the client cannot fix; logged, never sent.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A bad-input error about `field`.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// The code this error is sent with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::NotFound { entity } => Self::NotFound(entity),
+            DomainError::InvalidInput { field, message } => Self::BadUserInput { field, message },
+            DomainError::Database(db) => Self::Internal(format!("database: {db}")),
+        }
+    }
+}
+
+/// The message sent for every internal error.
+pub const INTERNAL_MESSAGE: &str = "Internal server error";
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        let code = err.code();
+        let (message, field) = match err {
+            ApiError::NotFound(entity) => (format!("{entity} not found"), None),
+            ApiError::BadUserInput { field, message } => (message, field),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error while resolving");
+                (INTERNAL_MESSAGE.to_owned(), None)
+            }
+        };
+        let mut error = async_graphql::Error::new(message);
+        error = error.extend_with(|_, ext| {
+            ext.set("code", code.as_str());
+            if let Some(field) = &field {
+                ext.set("field", field.as_str());
+            }
+        });
+        error
+    }
+}
+
+/// Result of a resolver.
+pub type ApiResult<T> = Result<T, ApiError>;

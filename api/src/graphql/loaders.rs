@@ -1,0 +1,311 @@
+//! Per-request DataLoaders. Every relation of every GraphQL type loads
+//! through one of these, so the statements a request runs are bounded by the
+//! depth of its query, not by the number of rows it returns.
+
+use std::{collections::HashMap, marker::PhantomData, time::Duration};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entities::{
+    activity, activity_participation, agreement, agreement_party, document, document_tag,
+    document_version, indicator, organization, project,
+};
+use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult};
+
+use crate::domain::{
+    activities, agreements, documents, error::DomainError, listing::ChildQuery, organizations,
+    results, visibility::Actor,
+};
+
+/// Counts of each parent's children.
+pub struct ChildCounts<E: EntityTrait> {
+    db: DatabaseConnection,
+    query: ChildQuery<E>,
+}
+
+impl<E> Loader<i64> for ChildCounts<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    type Value = u64;
+    type Error = DomainError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, u64>, DomainError> {
+        let mut counts = self.query.count_by_parent(&self.db, keys).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, counts.remove(k).unwrap_or(0)))
+            .collect())
+    }
+}
+
+/// One page of each parent's children, keyed by (parent, offset, limit).
+pub struct ChildPages<E: EntityTrait> {
+    db: DatabaseConnection,
+    query: ChildQuery<E>,
+}
+
+impl<E> Loader<(i64, u64, u64)> for ChildPages<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync + Clone,
+{
+    type Value = Vec<E::Model>;
+    type Error = DomainError;
+
+    async fn load(
+        &self,
+        keys: &[(i64, u64, u64)],
+    ) -> Result<HashMap<(i64, u64, u64), Vec<E::Model>>, DomainError> {
+        // Parents starting at the same offset share one statement, whatever
+        // their page sizes (which differ when lists are shorter than `first`):
+        // fetch the largest and cut each parent's rows to its own size.
+        let mut by_offset: HashMap<u64, (u64, Vec<(i64, u64)>)> = HashMap::new();
+        for (parent, offset, limit) in keys {
+            let group = by_offset.entry(*offset).or_default();
+            group.0 = group.0.max(*limit);
+            group.1.push((*parent, *limit));
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (offset, (max_limit, parents)) in by_offset {
+            let ids: Vec<i64> = parents.iter().map(|(p, _)| *p).collect();
+            let mut pages = self
+                .query
+                .page_by_parent(&self.db, &ids, offset, max_limit)
+                .await?;
+            let mut uses: HashMap<i64, usize> = HashMap::new();
+            for (parent, _) in &parents {
+                *uses.entry(*parent).or_default() += 1;
+            }
+            for (parent, limit) in parents {
+                // Move the rows out on a parent's last use; clone only when
+                // the same parent asked for several page sizes.
+                let remaining = uses.entry(parent).or_default();
+                *remaining -= 1;
+                let mut rows = if *remaining == 0 {
+                    pages.remove(&parent).unwrap_or_default()
+                } else {
+                    pages.get(&parent).cloned().unwrap_or_default()
+                };
+                rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+                out.insert((parent, offset, limit), rows);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every child of each parent (short lists: tags, versions, counts).
+pub struct ChildLists<E: EntityTrait> {
+    db: DatabaseConnection,
+    query: ChildQuery<E>,
+}
+
+impl<E> Loader<i64> for ChildLists<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync + Clone,
+{
+    type Value = Vec<E::Model>;
+    type Error = DomainError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<E::Model>>, DomainError> {
+        let mut lists = self.query.all_by_parent(&self.db, keys).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, lists.remove(k).unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// The count and page loaders of one paged relation.
+pub struct ChildLoaders<E: EntityTrait> {
+    /// Children per parent.
+    pub counts: DataLoader<ChildCounts<E>>,
+    /// Pages of children.
+    pub pages: DataLoader<ChildPages<E>>,
+}
+
+impl<E> ChildLoaders<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync + Clone,
+{
+    fn new(db: &DatabaseConnection, delay: Duration, query: ChildQuery<E>) -> Self {
+        Self {
+            counts: DataLoader::new(
+                ChildCounts {
+                    db: db.clone(),
+                    query: query.clone(),
+                },
+                tokio::spawn,
+            )
+            .delay(delay),
+            pages: DataLoader::new(
+                ChildPages {
+                    db: db.clone(),
+                    query,
+                },
+                tokio::spawn,
+            )
+            .delay(delay),
+        }
+    }
+}
+
+fn lists<E>(
+    db: &DatabaseConnection,
+    delay: Duration,
+    query: ChildQuery<E>,
+) -> DataLoader<ChildLists<E>>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync + Clone,
+{
+    DataLoader::new(
+        ChildLists {
+            db: db.clone(),
+            query,
+        },
+        tokio::spawn,
+    )
+    .delay(delay)
+}
+
+/// Records by id, as `actor` may see them.
+pub struct ById<M> {
+    db: DatabaseConnection,
+    actor: Actor,
+    _model: PhantomData<fn() -> M>,
+}
+
+macro_rules! by_id_loader {
+    ($model:ty, |$db:ident, $actor:ident, $keys:ident| $load:expr) => {
+        impl Loader<i64> for ById<$model> {
+            type Value = $model;
+            type Error = DomainError;
+
+            async fn load(&self, $keys: &[i64]) -> Result<HashMap<i64, $model>, DomainError> {
+                let $db = &self.db;
+                let $actor = &self.actor;
+                let _ = $actor;
+                $load.await
+            }
+        }
+    };
+}
+
+by_id_loader!(
+    organization::Model,
+    |db, actor, keys| organizations::by_ids(db, keys)
+);
+by_id_loader!(agreement::Model, |db, actor, keys| agreements::by_ids(
+    db, actor, keys
+));
+by_id_loader!(document::Model, |db, actor, keys| documents::by_ids(
+    db, actor, keys
+));
+by_id_loader!(document_version::Model, |db, actor, keys| {
+    documents::versions_by_ids(db, actor, keys)
+});
+by_id_loader!(activity::Model, |db, actor, keys| activities::by_ids(
+    db, actor, keys
+));
+by_id_loader!(project::Model, |db, actor, keys| results::by_ids(db, keys));
+by_id_loader!(indicator::Model, |db, actor, keys| {
+    results::indicators_by_ids(db, keys)
+});
+
+fn by_id<M>(db: &DatabaseConnection, actor: &Actor, delay: Duration) -> DataLoader<ById<M>>
+where
+    ById<M>: Loader<i64>,
+{
+    DataLoader::new(
+        ById {
+            db: db.clone(),
+            actor: actor.clone(),
+            _model: PhantomData,
+        },
+        tokio::spawn,
+    )
+    .delay(delay)
+}
+
+/// Every loader of one request, created with the request's actor so that
+/// visibility applies inside the batches too.
+pub struct Loaders {
+    /// Organizations by id.
+    pub organization: DataLoader<ById<organization::Model>>,
+    /// Agreements by id.
+    pub agreement: DataLoader<ById<agreement::Model>>,
+    /// Documents by id.
+    pub document: DataLoader<ById<document::Model>>,
+    /// Document versions by id.
+    pub document_version: DataLoader<ById<document_version::Model>>,
+    /// Activities by id.
+    pub activity: DataLoader<ById<activity::Model>>,
+    /// Projects by id.
+    pub project: DataLoader<ById<project::Model>>,
+    /// Indicators by id.
+    pub indicator: DataLoader<ById<indicator::Model>>,
+    /// An organization's agreements.
+    pub organization_agreements: ChildLoaders<agreement::Entity>,
+    /// An organization's documents.
+    pub organization_documents: ChildLoaders<document::Entity>,
+    /// An organization's activities.
+    pub organization_activities: ChildLoaders<activity::Entity>,
+    /// An organization's projects.
+    pub organization_projects: ChildLoaders<project::Entity>,
+    /// An agreement's parties.
+    pub agreement_parties: ChildLoaders<agreement_party::Entity>,
+    /// An agreement's implementing activities.
+    pub agreement_activities: ChildLoaders<activity::Entity>,
+    /// An activity's organizers.
+    pub activity_organizers: ChildLoaders<organization::Entity>,
+    /// An activity's linked documents.
+    pub activity_documents: ChildLoaders<document::Entity>,
+    /// An activity's participation counts.
+    pub activity_participations: DataLoader<ChildLists<activity_participation::Entity>>,
+    /// A project's indicators.
+    pub project_indicators: ChildLoaders<indicator::Entity>,
+    /// A project's activities.
+    pub project_activities: ChildLoaders<activity::Entity>,
+    /// A document's tags.
+    pub document_tags: DataLoader<ChildLists<document_tag::Entity>>,
+    /// A document's versions.
+    pub document_versions: DataLoader<ChildLists<document_version::Entity>>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request by `actor`; each waits `delay` to
+    /// gather a batch.
+    pub fn new(db: &DatabaseConnection, actor: &Actor, delay: Duration) -> Self {
+        let d = delay;
+        Self {
+            organization: by_id(db, actor, d),
+            agreement: by_id(db, actor, d),
+            document: by_id(db, actor, d),
+            document_version: by_id(db, actor, d),
+            activity: by_id(db, actor, d),
+            project: by_id(db, actor, d),
+            indicator: by_id(db, actor, d),
+            organization_agreements: ChildLoaders::new(db, d, agreements::of_organizations(actor)),
+            organization_documents: ChildLoaders::new(db, d, documents::of_owners(actor)),
+            organization_activities: ChildLoaders::new(db, d, activities::of_organizers(actor)),
+            organization_projects: ChildLoaders::new(db, d, results::of_owners()),
+            agreement_parties: ChildLoaders::new(db, d, agreements::parties_of_agreements()),
+            agreement_activities: ChildLoaders::new(db, d, activities::of_agreements(actor)),
+            activity_organizers: ChildLoaders::new(
+                db,
+                d,
+                organizations::organizers_of_activities(),
+            ),
+            activity_documents: ChildLoaders::new(db, d, documents::of_activities(actor)),
+            activity_participations: lists(db, d, activities::participations_of_activities()),
+            project_indicators: ChildLoaders::new(db, d, results::indicators_of_projects()),
+            project_activities: ChildLoaders::new(db, d, activities::of_projects(actor)),
+            document_tags: lists(db, d, documents::tags_of_documents()),
+            document_versions: lists(db, d, documents::versions_of_documents()),
+        }
+    }
+}

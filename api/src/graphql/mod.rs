@@ -1,0 +1,97 @@
+//! The GraphQL schema: one module per domain area, merged into one root.
+//! Resolvers are thin: they decode arguments, call `domain`, and wrap models.
+
+#![expect(
+    clippy::too_many_arguments,
+    reason = "Relay list fields take first/after/last/before besides filter, search and orderBy"
+)]
+
+pub mod activities;
+pub mod agreements;
+pub mod connection;
+pub mod context;
+pub mod documents;
+pub mod enums;
+pub mod error;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+pub mod organizations;
+pub mod results;
+pub mod stats;
+
+use async_graphql::{EmptyMutation, EmptySubscription, InputObject, MergedObject, Schema};
+use chrono::NaiveDate;
+
+use crate::{
+    config::{Config, Mode},
+    domain::DateRange,
+};
+use error::{ApiError, ApiResult};
+
+/// The root query: every area's queries merged.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    organizations::OrganizationQuery,
+    agreements::AgreementQuery,
+    documents::DocumentQuery,
+    activities::ActivityQuery,
+    results::ResultsQuery,
+    stats::StatsQuery,
+);
+
+/// The executable schema.
+pub type PactumSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// An inclusive range of days; either end may be left open.
+#[derive(InputObject, Default)]
+pub struct DateRangeInput {
+    /// First day included.
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRangeInput {
+    /// Checks the range and converts it; `field` names the argument.
+    pub fn to_domain(range: Option<Self>, field: &str) -> ApiResult<DateRange> {
+        let Some(range) = range else {
+            return Ok(DateRange::default());
+        };
+        if let (Some(from), Some(to)) = (range.from, range.to)
+            && from > to
+        {
+            return Err(ApiError::bad_input(
+                field,
+                format!("`{field}.from` is after `{field}.to`"),
+            ));
+        }
+        Ok(DateRange {
+            from: range.from,
+            to: range.to,
+        })
+    }
+}
+
+/// Builds the schema with the configured limits. Request-scoped state (the
+/// actor, the loaders) is added per request by the HTTP layer.
+pub fn build_schema(config: &Config) -> PactumSchema {
+    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(config.max_depth.max(32))
+        .limit_directives(10);
+    if config.mode == Mode::Production {
+        builder = builder.disable_suggestions();
+    }
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(&Config::default()).sdl()
+}

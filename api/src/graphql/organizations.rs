@@ -1,0 +1,277 @@
+//! Organizations in GraphQL: the type, its lists, and the root queries.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entities::organization;
+
+use super::{
+    activities::Activity,
+    agreements::Agreement,
+    connection::{Conn, child_connection, connection, page_args},
+    context::{RequestState, state},
+    documents::Document,
+    enums::{OrderDirection, OrganizationKind, to_db},
+    error::{ApiError, ApiResult},
+    ids::{self, NodeKind},
+    results::Project,
+};
+use crate::domain::organizations::{
+    self as domain, OrganizationFilter as Filter, OrganizationSort,
+};
+
+/// A municipality, county council, central institution or NGO.
+#[derive(Clone)]
+pub struct Organization(pub organization::Model);
+
+impl Organization {
+    /// The organization a record refers to (owner, initiator, party...).
+    /// Organizations are public and foreign keys keep the reference valid,
+    /// so a miss is a data bug: INTERNAL.
+    pub async fn referenced(state: &RequestState, id: i64) -> ApiResult<Self> {
+        state
+            .loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(Organization)
+            .ok_or_else(|| {
+                ApiError::Internal(format!("organization {id} is referenced but missing"))
+            })
+    }
+}
+
+#[Object]
+impl Organization {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeKind::Organization, self.0.id)
+    }
+    /// URL-safe unique handle, e.g. "municipiul-lugoj".
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Official name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Kind of body.
+    async fn kind(&self) -> OrganizationKind {
+        self.0.kind.into()
+    }
+    /// Romanian fiscal code (CIF), digits only.
+    async fn fiscal_code(&self) -> Option<&str> {
+        self.0.fiscal_code.as_deref()
+    }
+    /// County (județ).
+    async fn county(&self) -> Option<&str> {
+        self.0.county.as_deref()
+    }
+    /// Locality.
+    async fn locality(&self) -> Option<&str> {
+        self.0.locality.as_deref()
+    }
+    /// Public website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// Public contact email.
+    async fn contact_email(&self) -> Option<&str> {
+        self.0.contact_email.as_deref()
+    }
+    /// Short presentation.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Agreements this organization is a party to, newest first.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Agreement>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        child_connection(
+            state,
+            &state.loaders.organization_agreements,
+            self.0.id,
+            args,
+            Agreement,
+        )
+        .await
+    }
+
+    /// Documents this organization owns, newest first.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Document>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        child_connection(
+            state,
+            &state.loaders.organization_documents,
+            self.0.id,
+            args,
+            Document,
+        )
+        .await
+    }
+
+    /// Activities this organization (co-)organizes, newest first.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Activity>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        child_connection(
+            state,
+            &state.loaders.organization_activities,
+            self.0.id,
+            args,
+            Activity,
+        )
+        .await
+    }
+
+    /// Funded projects of which this organization is the beneficiary.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Project>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        child_connection(
+            state,
+            &state.loaders.organization_projects,
+            self.0.id,
+            args,
+            Project,
+        )
+        .await
+    }
+}
+
+/// Filters for `organizations`.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Only these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Only these counties (exact names, e.g. "Timiș").
+    pub counties: Option<Vec<String>>,
+}
+
+/// What `organizations` can be sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OrganizationOrderField {
+    /// By name.
+    #[default]
+    Name,
+    /// By creation time.
+    CreatedAt,
+}
+
+/// Sort order for `organizations`.
+#[derive(InputObject)]
+pub struct OrganizationOrder {
+    /// Field to sort by.
+    pub field: OrganizationOrderField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// Root queries about organizations.
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// One organization by ID; NOT_FOUND if there is none.
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Organization>> {
+        let state = state(ctx)?;
+        let id = ids::decode(&id, NodeKind::Organization, "id")?;
+        state
+            .loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(Organization)
+            .map(Some)
+            .ok_or(ApiError::NotFound("Organization"))
+    }
+
+    /// One organization by its slug; NOT_FOUND if there is none.
+    async fn organization_by_slug(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> ApiResult<Option<Organization>> {
+        let state = state(ctx)?;
+        domain::by_slug(&state.db, &slug)
+            .await?
+            .map(Organization)
+            .map(Some)
+            .ok_or(ApiError::NotFound("Organization"))
+    }
+
+    /// Institutions and NGOs, filtered, searched and ordered (by name by
+    /// default).
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Case- and diacritics-insensitive text search.")] search: Option<String>,
+        order_by: Option<OrganizationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Organization>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let filter = Filter {
+            kinds: to_db(filter.kinds),
+            counties: filter.counties,
+            search,
+        };
+        let (sort, descending) = match order_by {
+            Some(o) => (
+                match o.field {
+                    OrganizationOrderField::Name => OrganizationSort::Name,
+                    OrganizationOrderField::CreatedAt => OrganizationSort::CreatedAt,
+                },
+                o.direction.descending(),
+            ),
+            None => (OrganizationSort::Name, false),
+        };
+        let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
+        Ok(connection(page, Organization))
+    }
+}

@@ -1,0 +1,181 @@
+//! Dashboard figures. Each field is one SQL aggregate under the visibility
+//! rule, computed only when selected.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+
+use super::{
+    context::state,
+    error::ApiResult,
+    ids::{self, NodeKind},
+};
+use crate::domain::stats::{self as domain, StatsScope};
+
+/// A count under a key.
+#[derive(SimpleObject)]
+pub struct CountBucket {
+    /// The key: a status or kind name, a month ("2023-03"), a year ("2019").
+    pub key: String,
+    /// How many.
+    pub count: i32,
+}
+
+/// Activities and participants under a key.
+#[derive(SimpleObject)]
+pub struct ActivityBucket {
+    /// The key: a kind name or a quarter ("2019-Q2").
+    pub key: String,
+    /// Activities held or planned (cancelled ones are left out).
+    pub activities: i32,
+    /// People who took part (trainers not counted).
+    pub participants: i32,
+}
+
+/// One indicator's progress.
+#[derive(SimpleObject)]
+pub struct IndicatorProgress {
+    /// The indicator's ID.
+    pub indicator_id: ID,
+    /// Its project's ID.
+    pub project_id: ID,
+    /// What is measured.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Target.
+    pub target: f64,
+    /// Achieved.
+    pub achieved: f64,
+    /// achieved / target; null for a zero target.
+    pub progress: Option<f64>,
+}
+
+fn counts(rows: Vec<domain::Bucket>) -> Vec<CountBucket> {
+    rows.into_iter()
+        .map(|b| CountBucket {
+            key: b.key,
+            count: i32::try_from(b.count).unwrap_or(i32::MAX),
+        })
+        .collect()
+}
+
+fn activity_counts(rows: Vec<domain::ActivityBucket>) -> Vec<ActivityBucket> {
+    rows.into_iter()
+        .map(|b| ActivityBucket {
+            key: b.key,
+            activities: i32::try_from(b.activities).unwrap_or(i32::MAX),
+            participants: i32::try_from(b.participants).unwrap_or(i32::MAX),
+        })
+        .collect()
+}
+
+/// Dashboard aggregates over everything the caller may see.
+pub struct Stats {
+    scope: StatsScope,
+}
+
+#[Object]
+impl Stats {
+    /// Agreements by lifecycle state.
+    async fn agreements_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::agreements_by_status(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Agreements by legal form.
+    async fn agreements_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::agreements_by_kind(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Agreements by the month they start ("2023-03").
+    async fn agreements_by_month(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::agreements_by_month(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Documents by kind.
+    async fn documents_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::documents_by_kind(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Activities and participants by kind.
+    async fn activities_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
+        let s = state(ctx)?;
+        Ok(activity_counts(
+            domain::activities_by_kind(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Activities and participants by the quarter they start ("2019-Q2").
+    async fn activities_by_quarter(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
+        let s = state(ctx)?;
+        Ok(activity_counts(
+            domain::activities_by_quarter(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// People trained per year: participants of COMPLETED TRAINING_COURSE
+    /// activities by the year the course started.
+    async fn people_trained_by_year(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::people_trained_by_year(&s.db, &s.actor, self.scope).await?,
+        ))
+    }
+    /// Indicators with their progress, by project; at most `first` (≤ the
+    /// page-size limit).
+    #[graphql(complexity = "super::connection::page_weight(first, None) * child_complexity")]
+    async fn indicator_progress(
+        &self,
+        ctx: &Context<'_>,
+        project_id: Option<ID>,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<IndicatorProgress>> {
+        let s = state(ctx)?;
+        let project = ids::decode_opt(project_id.as_ref(), NodeKind::Project, "projectId")?;
+        let args = crate::domain::pagination::PageArgs {
+            first: first.map(i64::from),
+            ..Default::default()
+        };
+        let window = args.window(u64::MAX, s.limits)?;
+        let rows =
+            domain::indicator_progress(&s.db, project, self.scope.organization_id, window.limit)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IndicatorProgress {
+                indicator_id: ids::encode(NodeKind::Indicator, r.indicator_id),
+                project_id: ids::encode(NodeKind::Project, r.project_id),
+                name: r.name,
+                unit: r.unit,
+                target: r.target,
+                achieved: r.achieved,
+                progress: r.progress,
+            })
+            .collect())
+    }
+}
+
+/// Root query for dashboards.
+#[derive(Default)]
+pub struct StatsQuery;
+
+#[Object]
+impl StatsQuery {
+    /// Dashboard aggregates, optionally for one organization (agreements it
+    /// is a party to, documents it owns, activities it organizes, projects
+    /// it runs).
+    async fn stats(&self, organization_id: Option<ID>) -> ApiResult<Stats> {
+        let organization_id = ids::decode_opt(
+            organization_id.as_ref(),
+            NodeKind::Organization,
+            "organizationId",
+        )?;
+        Ok(Stats {
+            scope: StatsScope { organization_id },
+        })
+    }
+}

@@ -1,0 +1,15 @@
+//! Pactum: a GraphQL API through which municipalities, county and central
+//! institutions and NGOs sign cooperation agreements, share good-practice
+//! documents, run joint activities and track their results.
+//!
+//! `main.rs` is a thin CLI; everything else lives here so the tests can build
+//! the real application on a random port.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod seed;
+pub mod startup;

@@ -1,0 +1,4 @@
+//! Demo and synthetic data loaders.
+
+pub mod demo;
+pub mod synthetic;

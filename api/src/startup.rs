@@ -1,0 +1,112 @@
+//! Building and running the application: connect, migrate, bind, serve until
+//! told to stop. The listener is bound here so tests can ask for port 0.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use migration::MigratorTrait;
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+
+use crate::{
+    config::Config,
+    db,
+    graphql::build_schema,
+    http::{AppState, RouterError, router},
+    metrics::Metrics,
+};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// The listen address could not be bound.
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+    /// Metrics could not be registered.
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    /// The router could not be built from the configuration.
+    #[error(transparent)]
+    Router(#[from] RouterError),
+}
+
+/// A migrated database and a bound listener, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects to the configured database, migrates it, and binds the
+    /// listen address (port 0 picks a free port).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let metrics = Metrics::new()?;
+        let db = db::connect(&config, &metrics).await?;
+        migration::Migrator::up(&db, None).await?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let state = AppState {
+            schema: build_schema(&config),
+            db: db.clone(),
+            config: Arc::new(config),
+            metrics,
+        };
+        let router = router(state)?;
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> Result<SocketAddr, std::io::Error> {
+        self.listener.local_addr()
+    }
+
+    /// The application's database pool (for seeding before serving).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), std::io::Error> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,22 @@
+//! `activity_organizers`: the organizations that run an activity together.
+
+use sea_orm::entity::prelude::*;
+
+/// One organizer of one activity.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activity_organizers")]
+pub struct Model {
+    /// Surrogate key (also the stable order of organizers).
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The activity.
+    pub activity_id: i64,
+    /// The organizer.
+    pub organization_id: i64,
+}
+
+/// Relations are resolved through DataLoaders, not through sea-orm joins.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,188 @@
+//! Enumerations stored as upper-case text (with a CHECK constraint in the
+//! migrations), so the database stays readable and portable between SQLite and
+//! PostgreSQL.
+
+use sea_orm::entity::prelude::*;
+
+/// What sort of body an organization is; drives dashboards by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum OrganizationKind {
+    /// A municipality or town hall (primărie).
+    #[sea_orm(string_value = "MUNICIPALITY")]
+    Municipality,
+    /// A county council (consiliu județean).
+    #[sea_orm(string_value = "COUNTY_COUNCIL")]
+    CountyCouncil,
+    /// A central institution or agency (ministry, national agency).
+    #[sea_orm(string_value = "CENTRAL_INSTITUTION")]
+    CentralInstitution,
+    /// A non-governmental organization (ONG).
+    #[sea_orm(string_value = "NGO")]
+    Ngo,
+    /// Any other public body (school, hospital, prefecture...).
+    #[sea_orm(string_value = "OTHER_PUBLIC_BODY")]
+    OtherPublicBody,
+}
+
+/// Who may see a record: the one rule is in `pactum::domain::visibility`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum Visibility {
+    /// Anyone, even without login.
+    #[sea_orm(string_value = "PUBLIC")]
+    Public,
+    /// Members of organizations sharing an ACTIVE agreement with the owner.
+    #[sea_orm(string_value = "PARTNERS")]
+    Partners,
+    /// Members of the owner organization only.
+    #[sea_orm(string_value = "PRIVATE")]
+    Private,
+}
+
+/// The legal form of an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AgreementKind {
+    /// Acord de cooperare.
+    #[sea_orm(string_value = "COOPERATION")]
+    Cooperation,
+    /// Acord de parteneriat.
+    #[sea_orm(string_value = "PARTNERSHIP")]
+    Partnership,
+    /// Protocol de colaborare.
+    #[sea_orm(string_value = "PROTOCOL")]
+    Protocol,
+    /// Memorandum de înțelegere.
+    #[sea_orm(string_value = "MEMORANDUM")]
+    Memorandum,
+}
+
+/// Where an agreement is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AgreementStatus {
+    /// Being written by the initiator.
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    /// Sent to the parties, waiting for signatures.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// Signed by every party and in force.
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// Past its end date.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+    /// Ended early by a party.
+    #[sea_orm(string_value = "TERMINATED")]
+    Terminated,
+    /// Refused by a party.
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+    /// Taken back by the initiator before activation.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// What a shared document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum DocumentKind {
+    /// Ghid de bune practici.
+    #[sea_orm(string_value = "GOOD_PRACTICE_GUIDE")]
+    GoodPracticeGuide,
+    /// Procedură internă.
+    #[sea_orm(string_value = "PROCEDURE")]
+    Procedure,
+    /// Strategie.
+    #[sea_orm(string_value = "STRATEGY")]
+    Strategy,
+    /// Analiză de risc.
+    #[sea_orm(string_value = "RISK_ANALYSIS")]
+    RiskAnalysis,
+    /// Raport de sondaj.
+    #[sea_orm(string_value = "SURVEY_REPORT")]
+    SurveyReport,
+    /// Material de instruire.
+    #[sea_orm(string_value = "TRAINING_MATERIAL")]
+    TrainingMaterial,
+    /// Cod etic.
+    #[sea_orm(string_value = "CODE_OF_ETHICS")]
+    CodeOfEthics,
+    /// Raport.
+    #[sea_orm(string_value = "REPORT")]
+    Report,
+    /// Anything else.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// What sort of joint activity it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum ActivityKind {
+    /// Workshop.
+    #[sea_orm(string_value = "WORKSHOP")]
+    Workshop,
+    /// Curs de formare; participants count as people trained.
+    #[sea_orm(string_value = "TRAINING_COURSE")]
+    TrainingCourse,
+    /// Campanie de conștientizare / informare.
+    #[sea_orm(string_value = "AWARENESS_CAMPAIGN")]
+    AwarenessCampaign,
+    /// Conferință.
+    #[sea_orm(string_value = "CONFERENCE")]
+    Conference,
+    /// Sondaj.
+    #[sea_orm(string_value = "SURVEY")]
+    Survey,
+    /// Audit (e.g. ISO 37001 certification).
+    #[sea_orm(string_value = "AUDIT")]
+    Audit,
+    /// Întâlnire.
+    #[sea_orm(string_value = "MEETING")]
+    Meeting,
+    /// Anything else.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Where an activity is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum ActivityStatus {
+    /// Scheduled, not yet held.
+    #[sea_orm(string_value = "PLANNED")]
+    Planned,
+    /// Held; its participation counts are final.
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    /// Called off.
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// The role in which people took part in an activity (counts, never names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum ParticipantRole {
+    /// Mayor, deputy mayor, local or county councillor.
+    #[sea_orm(string_value = "ELECTED_OFFICIAL")]
+    ElectedOfficial,
+    /// Civil servant or contract staff.
+    #[sea_orm(string_value = "CIVIL_SERVANT")]
+    CivilServant,
+    /// Trainer, facilitator or speaker.
+    #[sea_orm(string_value = "TRAINER")]
+    Trainer,
+    /// NGO staff or volunteer.
+    #[sea_orm(string_value = "NGO_REPRESENTATIVE")]
+    NgoRepresentative,
+    /// Member of the public.
+    #[sea_orm(string_value = "CITIZEN")]
+    Citizen,
+    /// Anyone else.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}

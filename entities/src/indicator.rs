@@ -1,0 +1,30 @@
+//! `indicators`: a project's result indicators (baseline, target, achieved).
+
+use sea_orm::entity::prelude::*;
+
+/// One result indicator.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "indicators")]
+pub struct Model {
+    /// Surrogate key (also the stable order of a project's indicators).
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The project.
+    pub project_id: i64,
+    /// What is measured.
+    pub name: String,
+    /// Unit ("persoane", "documente", ...).
+    pub unit: String,
+    /// Value before the project.
+    pub baseline: f64,
+    /// Value aimed for.
+    pub target: f64,
+    /// Value reached so far.
+    pub achieved: f64,
+}
+
+/// Relations are resolved through DataLoaders, not through sea-orm joins.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

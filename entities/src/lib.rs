@@ -1,0 +1,17 @@
+//! sea-orm entity models of Pactum's tables: one module per table, plus the
+//! string-backed enums they share. No logic lives here; the rules are in
+//! `pactum::domain`.
+
+pub mod activity;
+pub mod activity_document;
+pub mod activity_organizer;
+pub mod activity_participation;
+pub mod agreement;
+pub mod agreement_party;
+pub mod document;
+pub mod document_tag;
+pub mod document_version;
+pub mod enums;
+pub mod indicator;
+pub mod organization;
+pub mod project;

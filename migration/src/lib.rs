@@ -1,0 +1,20 @@
+//! Pactum's schema migrations. One file per change; a file that has landed is
+//! never edited again: later changes get a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+mod m20261123_000002_search_trigram_indexes;
+
+/// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_foundation::Migration),
+            Box::new(m20261123_000002_search_trigram_indexes::Migration),
+        ]
+    }
+}

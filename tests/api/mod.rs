@@ -1,0 +1,13 @@
+//! The test modules, one per area.
+
+mod demo;
+mod filters;
+mod http;
+mod ids;
+mod limits;
+mod pagination;
+mod schema;
+mod search;
+mod statements;
+mod synthetic;
+mod visibility;
