@@ -10,7 +10,9 @@
 //! GraphQL over HTTP, the way a user would. [`fixtures`] inserts records
 //! directly, for the reads under test (the write API comes later).
 
+pub mod accounts;
 pub mod fixtures;
+pub mod peers;
 
 use std::path::PathBuf;
 

@@ -43,7 +43,9 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `PACTUM_LISTEN`: address the HTTP server binds.
     pub listen: SocketAddr,
-    /// `PACTUM_PUBLIC_URL`: the URL clients use to reach this server.
+    /// `PACTUM_PUBLIC_URL`: the URL browsers use to reach this server (OAuth
+    /// callbacks and cookies are built from it). Empty: `http://` + the
+    /// bound address.
     pub public_url: String,
     /// `PACTUM_MODE`: `production` (default) or `development`.
     pub mode: Mode,
@@ -75,6 +77,62 @@ pub struct Config {
     /// large list level may be split over several statements; too long and
     /// every nested level waits for nothing.
     pub dataloader_delay_micros: u64,
+    /// `PACTUM_AUTH_PROVIDERS`: the identity providers users log in with
+    /// (best written in the TOML file as `[[auth_providers]]` tables).
+    pub auth_providers: Vec<ProviderConfig>,
+    /// `PACTUM_SESSION_IDLE_MINUTES`: a session unused this long ends.
+    pub session_idle_minutes: u32,
+    /// `PACTUM_SESSION_MAX_DAYS`: no session lives longer than this.
+    pub session_max_days: u32,
+}
+
+/// How a provider is spoken to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenID Connect: discovery from the issuer, a verified `id_token`.
+    Oidc,
+    /// Plain OAuth 2.0: explicit endpoints, identity from `userinfo_url`.
+    Oauth2,
+}
+
+/// One identity provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    /// Short stable id used in URLs and stored with identities
+    /// (`/auth/login/{id}`); lower-case letters, digits and dashes.
+    pub id: String,
+    /// Name shown on the login page.
+    pub name: String,
+    /// `oidc` or `oauth2`.
+    pub kind: ProviderKind,
+    /// OIDC: the issuer URL (discovery document at
+    /// `{issuer}/.well-known/openid-configuration`).
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// OAuth 2.0: the authorization endpoint.
+    #[serde(default)]
+    pub authorize_url: Option<String>,
+    /// OAuth 2.0: the token endpoint.
+    #[serde(default)]
+    pub token_url: Option<String>,
+    /// OAuth 2.0: the endpoint returning the user's `sub`/`id`, `email`,
+    /// `email_verified` and `name` as JSON.
+    #[serde(default)]
+    pub userinfo_url: Option<String>,
+    /// The client id registered at the provider.
+    pub client_id: String,
+    /// The client secret, if the client is confidential.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Scopes to ask for; empty: `openid email profile` (OIDC) or none.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// OAuth 2.0: count the user-info e-mail as verified even without an
+    /// `email_verified: true` (only for providers known to verify).
+    #[serde(default)]
+    pub trust_email: bool,
 }
 
 impl Default for Config {
@@ -84,7 +142,7 @@ impl Default for Config {
             database_url: String::new(),
             database_max_connections: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            public_url: "http://127.0.0.1:8080".to_owned(),
+            public_url: String::new(),
             mode: Mode::Production,
             introspection: true,
             cors_allowed_origins: Vec::new(),
@@ -97,6 +155,9 @@ impl Default for Config {
             max_body_bytes: 256 * 1024,
             log_format: LogFormat::Text,
             dataloader_delay_micros: 1_000,
+            auth_providers: Vec::new(),
+            session_idle_minutes: 7 * 24 * 60,
+            session_max_days: 30,
         }
     }
 }
@@ -142,6 +203,36 @@ impl Config {
             return Err(ConfigError::Inconsistent(
                 "max_batch_size must be at least 1".into(),
             ));
+        }
+        if self.session_idle_minutes == 0 || self.session_max_days == 0 {
+            return Err(ConfigError::Inconsistent(
+                "session lifetimes must be positive".into(),
+            ));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for p in &self.auth_providers {
+            let id_ok = !p.id.is_empty()
+                && p.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !id_ok || !ids.insert(p.id.as_str()) {
+                return Err(ConfigError::Inconsistent(format!(
+                    "provider id `{}` must be unique and made of a-z, 0-9 and -",
+                    p.id
+                )));
+            }
+            let complete = match p.kind {
+                ProviderKind::Oidc => p.issuer.is_some(),
+                ProviderKind::Oauth2 => {
+                    p.authorize_url.is_some() && p.token_url.is_some() && p.userinfo_url.is_some()
+                }
+            };
+            if !complete {
+                return Err(ConfigError::Inconsistent(format!(
+                    "provider `{}`: oidc needs `issuer`; oauth2 needs `authorize_url`, `token_url` and `userinfo_url`",
+                    p.id
+                )));
+            }
         }
         Ok(self)
     }

@@ -1,5 +1,5 @@
 //! The axum router: `/graphql` (GET and POST, GraphiQL in a browser),
-//! `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS
+//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS
 //! and body limits.
 //!
 //! The GraphQL endpoint is written here rather than taken from
@@ -37,7 +37,7 @@ use tower_http::{
 
 use crate::{
     config::Config,
-    domain::{pagination::PageLimits, visibility::Actor},
+    domain::{pagination::PageLimits, actor::Actor},
     graphql::{
         PactumSchema,
         context::RequestState,
@@ -49,6 +49,8 @@ use crate::{
 /// Everything the handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// Login providers, session settings, trusted origins.
+    pub auth: Arc<crate::auth::AuthState>,
     /// The GraphQL schema.
     pub schema: PactumSchema,
     /// The database pool.
@@ -79,9 +81,14 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
+        .allow_credentials(true)
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
     Ok(Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/auth/providers", get(crate::auth::list_providers))
+        .route("/auth/login/{provider}", get(crate::auth::login))
+        .route("/auth/callback/{provider}", get(crate::auth::callback))
+        .route("/auth/logout", axum::routing::post(crate::auth::logout))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -243,6 +250,10 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
         )
             .into_response();
     };
+    let actor = match crate::auth::authenticate(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(rejection) => return rejection.into_response(&state.auth),
+    };
     let request = match async_graphql::http::parse_query_string(query_string) {
         Ok(request) => request,
         Err(err) => {
@@ -259,6 +270,7 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
         ty,
         BatchRequest::Single(request),
         Method::GET,
+        actor,
     )
     .await
 }
@@ -282,6 +294,10 @@ async fn graphql_post(
             "POST requests must have Content-Type: application/json",
         );
     }
+    let actor = match crate::auth::authenticate(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(rejection) => return rejection.into_response(&state.auth),
+    };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(err) => {
@@ -292,7 +308,7 @@ async fn graphql_post(
             );
         }
     };
-    execute_http(&state, &headers, ty, batch, Method::POST).await
+    execute_http(&state, &headers, ty, batch, Method::POST, actor).await
 }
 
 /// `application/json`, optionally with `charset=utf-8`.
@@ -395,6 +411,7 @@ async fn execute_http(
     ty: ResponseType,
     batch: BatchRequest,
     method: Method,
+    actor: Actor,
 ) -> HttpResponse {
     if batch.iter().any(|request| request.query.trim().is_empty()) {
         return request_failure(
@@ -405,7 +422,7 @@ async fn execute_http(
     }
     match batch {
         BatchRequest::Single(request) => {
-            match execute_one(state, headers, ty, request, &method).await {
+            match execute_one(state, headers, ty, request, &method, actor).await {
                 Ok((status, body)) => {
                     (status, [(header::CONTENT_TYPE, ty.content_type())], body).into_response()
                 }
@@ -434,7 +451,16 @@ async fn execute_http(
             let mut bodies = Vec::with_capacity(batch_len);
             let mut statuses = Vec::with_capacity(batch_len);
             for request in requests {
-                let (status, body) = match execute_one(state, headers, ty, request, &method).await {
+                let (status, body) = match execute_one(
+                    state,
+                    headers,
+                    ty,
+                    request,
+                    &method,
+                    actor.clone(),
+                )
+                .await
+                {
                     Ok(pair) => pair,
                     Err(response) => return response,
                 };
@@ -465,6 +491,7 @@ async fn execute_one(
     ty: ResponseType,
     mut request: Request,
     method: &Method,
+    actor: Actor,
 ) -> Result<(StatusCode, String), HttpResponse> {
     let request_error_status = match ty {
         ResponseType::GraphqlResponse => StatusCode::BAD_REQUEST,
@@ -503,7 +530,7 @@ async fn execute_one(
     };
     let request = request.data(RequestState::new(
         state.db.clone(),
-        Actor::Anonymous,
+        actor,
         limits,
         std::time::Duration::from_micros(state.config.dataloader_delay_micros),
     ));

@@ -5,6 +5,7 @@
 //! `main.rs` is a thin CLI; everything else lives here so the tests can build
 //! the real application on a random port.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;

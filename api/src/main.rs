@@ -12,6 +12,8 @@ use pactum::{
     graphql, seed,
     startup::{Application, shutdown_signal},
 };
+use entities::enums::{MemberRole, TokenScope};
+use pactum::domain::members::OperatorGrant;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc: a well-kept allocator that serves the many small, short-lived
@@ -63,6 +65,68 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// API tokens for integrations.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Organizations' members.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Mint an API token for an organization and print its secret (shown
+    /// once; only its hash is stored).
+    Create {
+        /// The organization's slug, e.g. `municipiul-lugoj`.
+        #[arg(long)]
+        org: String,
+        /// What the token is for.
+        #[arg(long, default_value = "operator")]
+        name: String,
+        /// `read` or `read-write`.
+        #[arg(long, value_enum, default_value_t = CliScope::Read)]
+        scope: CliScope,
+        /// Days until it stops working (at most 3650).
+        #[arg(long, default_value_t = 90)]
+        expires_in_days: i64,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CliScope {
+    Read,
+    ReadWrite,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Give an e-mail address a role in an organization: at once if that
+    /// person has logged in before, else as an invitation taken up at their
+    /// first login with the address verified. Makes the first OWNER.
+    AddMember {
+        /// The organization's slug.
+        #[arg(long)]
+        org: String,
+        /// The person's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// `owner`, `admin`, `editor` or `viewer`.
+        #[arg(long, value_enum, default_value_t = CliRole::Owner)]
+        role: CliRole,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CliRole {
+    Owner,
+    Admin,
+    Editor,
+    Viewer,
 }
 
 #[tokio::main]
@@ -138,9 +202,89 @@ async fn main() -> anyhow::Result<()> {
                 tracing::info!("database already holds organizations; demo data not loaded");
             }
         }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    org,
+                    name,
+                    scope,
+                    expires_in_days,
+                },
+        } => {
+            let db = migrated(&config).await?;
+            let organization = organization_by_slug(&db, &org).await?;
+            let now = chrono::Utc::now();
+            let new = pactum::domain::api_tokens::NewApiToken {
+                organization_id: organization.id,
+                name,
+                scope: match scope {
+                    CliScope::Read => TokenScope::Read,
+                    CliScope::ReadWrite => TokenScope::ReadWrite,
+                },
+                expires_at: now + chrono::Duration::days(expires_in_days),
+            };
+            let (token, secret) =
+                pactum::domain::api_tokens::create_by_operator(&db, &new, now)
+                    .await
+                    .context("creating the token")?;
+            eprintln!(
+                "API token #{} for {} ({:?}), expires {}; send it as `Authorization: Bearer <token>`:",
+                token.id, organization.name, token.scope, token.expires_at
+            );
+            println!("{secret}");
+        }
+        Command::Org {
+            command: OrgCommand::AddMember { org, email, role },
+        } => {
+            let db = migrated(&config).await?;
+            let organization = organization_by_slug(&db, &org).await?;
+            let role = match role {
+                CliRole::Owner => MemberRole::Owner,
+                CliRole::Admin => MemberRole::Admin,
+                CliRole::Editor => MemberRole::Editor,
+                CliRole::Viewer => MemberRole::Viewer,
+            };
+            let outcome = pactum::domain::members::grant_by_operator(
+                &db,
+                organization.id,
+                &email,
+                role,
+                chrono::Utc::now(),
+            )
+            .await
+            .context("adding the member")?;
+            match outcome {
+                OperatorGrant::Granted(m) => println!(
+                    "{email} is now {:?} of {} (membership #{})",
+                    m.role, organization.name, m.id
+                ),
+                OperatorGrant::Invited(i) => println!(
+                    "{email} has not logged in yet: invited as {:?} of {} until {} (taken up at their first login with this address verified)",
+                    i.role, organization.name, i.expires_at
+                ),
+            }
+        }
         Command::Schema => {}
     }
     Ok(())
+}
+
+async fn migrated(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = connect(config).await?;
+    migration::Migrator::up(&db, None)
+        .await
+        .context("migrating")?;
+    Ok(db)
+}
+
+async fn organization_by_slug(
+    db: &sea_orm::DatabaseConnection,
+    slug: &str,
+) -> anyhow::Result<entities::organization::Model> {
+    pactum::domain::organizations::by_slug(db, slug)
+        .await
+        .context("looking up the organization")?
+        .with_context(|| format!("no organization with slug `{slug}`"))
 }
 
 async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {

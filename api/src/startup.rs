@@ -27,6 +27,9 @@ pub enum StartupError {
     /// Metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// The login set-up is invalid (provider URLs, HTTP client).
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthSetupError),
     /// The router could not be built from the configuration.
     #[error(transparent)]
     Router(#[from] RouterError),
@@ -42,12 +45,17 @@ pub struct Application {
 impl Application {
     /// Connects to the configured database, migrates it, and binds the
     /// listen address (port 0 picks a free port).
-    pub async fn build(config: Config) -> Result<Self, StartupError> {
+    pub async fn build(mut config: Config) -> Result<Self, StartupError> {
         let metrics = Metrics::new()?;
         let db = db::connect(&config, &metrics).await?;
         migration::Migrator::up(&db, None).await?;
         let listener = TcpListener::bind(config.listen).await?;
+        if config.public_url.is_empty() {
+            config.public_url = format!("http://{}", listener.local_addr()?);
+        }
+        let auth = crate::auth::AuthState::new(&config)?;
         let state = AppState {
+            auth,
             schema: build_schema(&config),
             db: db.clone(),
             config: Arc::new(config),

@@ -186,3 +186,46 @@ pub enum ParticipantRole {
     #[sea_orm(string_value = "OTHER")]
     Other,
 }
+
+/// A member's role in an organization, from most to least powerful. An
+/// organization always keeps at least one OWNER.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum MemberRole {
+    /// Runs the organization's account, including its owners.
+    #[sea_orm(string_value = "OWNER")]
+    Owner,
+    /// Manages members (below OWNER), invitations and API tokens.
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    /// Writes the organization's records (profile, agreements, documents).
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    /// Reads what the organization may see.
+    #[sea_orm(string_value = "VIEWER")]
+    Viewer,
+}
+
+/// What an organization's API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum TokenScope {
+    /// Queries only, with the organization's visibility.
+    #[sea_orm(string_value = "READ")]
+    Read,
+    /// Queries and the mutations an EDITOR may make.
+    #[sea_orm(string_value = "READ_WRITE")]
+    ReadWrite,
+}
+
+/// The language a user reads the interface and alerts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum Language {
+    /// Romanian (the default).
+    #[sea_orm(string_value = "ro")]
+    Ro,
+    /// English.
+    #[sea_orm(string_value = "en")]
+    En,
+}

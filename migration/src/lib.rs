@@ -3,8 +3,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261123_000001_foundation;
 mod m20261123_000002_search_trigram_indexes;
+mod m20261124_000003_accounts;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -15,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_search_trigram_indexes::Migration),
+            Box::new(m20261124_000003_accounts::Migration),
         ]
     }
 }

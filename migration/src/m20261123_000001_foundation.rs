@@ -7,6 +7,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{enum_text, fk, index};
+
 /// See the module documentation.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -59,45 +61,6 @@ const PARTICIPANT_ROLES: &[&str] = &[
     "CITIZEN",
     "OTHER",
 ];
-
-/// A TEXT column restricted to the given values.
-fn enum_text<T: IntoIden + Clone + 'static>(col: T, values: &[&str]) -> ColumnDef {
-    text(col.clone())
-        .check(Expr::col(col).is_in(values.iter().copied()))
-        .to_owned()
-}
-
-/// A foreign key from `table.col` to `to.id`.
-fn fk<T: IntoIden + Clone + 'static, C: IntoIden + 'static, R: IntoIden + 'static>(
-    table: T,
-    col: C,
-    to: R,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, col)
-        .to(to, Alias::new("id"))
-        .on_delete(on_delete)
-        .to_owned()
-}
-
-/// An index named after its table and columns.
-fn index<T: IntoIden + Clone + 'static>(
-    table: T,
-    name: &str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for c in cols {
-        stmt.col(Alias::new(*c));
-    }
-    if unique {
-        stmt.unique();
-    }
-    stmt.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

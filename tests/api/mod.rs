@@ -5,6 +5,7 @@ mod filters;
 mod http;
 mod ids;
 mod limits;
+mod matrix;
 mod pagination;
 mod schema;
 mod search;

@@ -20,7 +20,8 @@ use super::{
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    visibility::{Actor, visible_to},
+    actor::Actor,
+    visibility::visible_to,
 };
 
 /// Which activities a list shows.
@@ -56,20 +57,31 @@ pub enum ActivitySort {
 
 /// The condition "`organization` (co-)organizes the activity".
 pub fn organized_by(organization: i64) -> Condition {
-    Condition::all().add(
-        activity::Column::Id.in_subquery(
-            activity_organizer::Entity::find()
-                .select_only()
-                .column(activity_organizer::Column::ActivityId)
-                .filter(activity_organizer::Column::OrganizationId.eq(organization))
-                .into_query(),
-        ),
-    )
+    organized_by_any(vec![organization])
+}
+
+/// The condition "one of `orgs` (co-)organizes the activity".
+fn organized_by_any(orgs: Vec<i64>) -> Condition {
+    Condition::any()
+        .add(activity::Column::OwnerId.is_in(orgs.clone()))
+        .add(
+            activity::Column::Id.in_subquery(
+                activity_organizer::Entity::find()
+                    .select_only()
+                    .column(activity_organizer::Column::ActivityId)
+                    .filter(activity_organizer::Column::OrganizationId.is_in(orgs))
+                    .into_query(),
+            ),
+        )
 }
 
 /// The activities `actor` may see.
 pub fn visible(actor: &Actor) -> Select<activity::Entity> {
-    activity::Entity::find().filter(visible_to(actor, activity::Column::Visibility))
+    activity::Entity::find().filter(visible_to(
+        actor,
+        activity::Column::Visibility,
+        organized_by_any,
+    ))
 }
 
 /// Lists the activities `actor` may see, filtered and ordered.

@@ -20,7 +20,8 @@ use super::{
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    visibility::{Actor, visible_to},
+    actor::Actor,
+    visibility::visible_to,
 };
 
 /// Which agreements a list shows.
@@ -58,20 +59,34 @@ pub enum AgreementSort {
 
 /// The condition "`organization` is a party to the agreement".
 pub fn with_party(organization: i64) -> Condition {
-    Condition::all().add(
-        agreement::Column::Id.in_subquery(
-            agreement_party::Entity::find()
-                .select_only()
-                .column(agreement_party::Column::AgreementId)
-                .filter(agreement_party::Column::OrganizationId.eq(organization))
-                .into_query(),
-        ),
+    Condition::all().add(party_among(vec![organization]))
+}
+
+/// `agreements.id IN (agreements with a party among orgs)`.
+fn party_among(orgs: Vec<i64>) -> sea_orm::sea_query::SimpleExpr {
+    agreement::Column::Id.in_subquery(
+        agreement_party::Entity::find()
+            .select_only()
+            .column(agreement_party::Column::AgreementId)
+            .filter(agreement_party::Column::OrganizationId.is_in(orgs))
+            .into_query(),
     )
+}
+
+/// The condition "one of `orgs` is a party to (or initiated) the agreement".
+fn with_any_party(orgs: Vec<i64>) -> Condition {
+    Condition::any()
+        .add(agreement::Column::InitiatorId.is_in(orgs.clone()))
+        .add(party_among(orgs))
 }
 
 /// The agreements `actor` may see.
 pub fn visible(actor: &Actor) -> Select<agreement::Entity> {
-    agreement::Entity::find().filter(visible_to(actor, agreement::Column::Visibility))
+    agreement::Entity::find().filter(visible_to(
+        actor,
+        agreement::Column::Visibility,
+        with_any_party,
+    ))
 }
 
 /// Lists the agreements `actor` may see, filtered and ordered.

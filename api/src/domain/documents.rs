@@ -17,7 +17,8 @@ use super::{
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    visibility::{Actor, visible_to},
+    actor::Actor,
+    visibility::visible_to,
 };
 
 /// Which documents a list shows.
@@ -49,9 +50,18 @@ pub enum DocumentSort {
     PublishedOn,
 }
 
+/// The condition "one of `orgs` owns the document".
+fn owned_by(orgs: Vec<i64>) -> Condition {
+    Condition::all().add(document::Column::OwnerId.is_in(orgs))
+}
+
 /// The documents `actor` may see.
 pub fn visible(actor: &Actor) -> Select<document::Entity> {
-    document::Entity::find().filter(visible_to(actor, document::Column::Visibility))
+    document::Entity::find().filter(visible_to(
+        actor,
+        document::Column::Visibility,
+        owned_by,
+    ))
 }
 
 /// Normalises a tag as stored: trimmed, lower case.
@@ -131,7 +141,7 @@ pub async fn versions_by_ids<C: ConnectionTrait>(
             document_version::Column::DocumentId,
         )),
     )
-    .filter(visible_to(actor, document::Column::Visibility));
+    .filter(visible_to(actor, document::Column::Visibility, owned_by));
     load_by_ids(db, select, document_version::Column::Id, ids, |m| m.id).await
 }
 

@@ -23,6 +23,21 @@ pub enum DomainError {
         /// What is wrong, in words a user understands.
         message: String,
     },
+    /// The change breaks a rule of the current state (e.g. removing the last
+    /// OWNER); the user can fix it by doing something else first.
+    #[error("{message}")]
+    Conflict {
+        /// A stable machine-readable reason ("LAST_OWNER", ...).
+        code: &'static str,
+        /// What is wrong, in words a user understands.
+        message: String,
+    },
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Valid credentials, but the policy says no.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database failed; details are logged, never shown to clients.
     #[error("database error: {0}")]
     Database(Arc<DbErr>),
@@ -34,6 +49,25 @@ impl DomainError {
         Self::InvalidInput {
             field: Some(field.into()),
             message: message.into(),
+        }
+    }
+}
+
+impl DomainError {
+    /// A [`DomainError::Conflict`].
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<super::policy::Denied> for DomainError {
+    fn from(denied: super::policy::Denied) -> Self {
+        match denied {
+            super::policy::Denied::NotLoggedIn => Self::Unauthenticated(denied.to_string()),
+            other => Self::Forbidden(other.to_string()),
         }
     }
 }

@@ -2,15 +2,22 @@
 //! filtered, ordered and paged, what the dashboards count. Functions take a
 //! connection and plain types and return domain results.
 
+pub mod accounts;
 pub mod activities;
+pub mod actor;
 pub mod agreements;
+pub mod api_tokens;
 pub mod documents;
 pub mod error;
 pub mod fiscal_code;
 pub mod listing;
+pub mod members;
 pub mod organizations;
 pub mod pagination;
+pub mod policy;
 pub mod results;
+pub mod secrets;
+pub mod sessions;
 pub mod stats;
 pub mod text;
 pub mod visibility;

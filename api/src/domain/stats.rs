@@ -14,7 +14,7 @@ use sea_orm::{
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func},
 };
 
-use super::{activities, agreements, column, documents, error::DomainResult, visibility::Actor};
+use super::{activities, agreements, column, documents, error::DomainResult, actor::Actor};
 
 /// Narrows every figure to one organization's records.
 #[derive(Debug, Clone, Copy, Default)]

@@ -189,3 +189,37 @@ impl OrderDirection {
 pub fn to_db<A: Copy, B: From<A>>(values: Option<Vec<A>>) -> Option<Vec<B>> {
     values.map(|v| v.into_iter().map(B::from).collect())
 }
+
+mirror_enum! {
+    /// A member's role in an organization.
+    MemberRole => MemberRole {
+        /// Runs the organization's account, including its owners.
+        Owner,
+        /// Manages members below OWNER, invitations and API tokens.
+        Admin,
+        /// Writes the organization's records.
+        Editor,
+        /// Reads what the organization may see.
+        Viewer,
+    }
+}
+
+mirror_enum! {
+    /// What an API token may do.
+    TokenScope => TokenScope {
+        /// Queries only.
+        Read,
+        /// Queries and the mutations an EDITOR may make.
+        ReadWrite,
+    }
+}
+
+mirror_enum! {
+    /// The language a user reads the interface and alerts in.
+    Language => Language {
+        /// Romanian.
+        Ro,
+        /// English.
+        En,
+    }
+}

@@ -11,7 +11,7 @@ use crate::domain::error::DomainError;
 /// Stable error codes sent as `extensions.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
-    /// No valid credentials (later issues).
+    /// No valid credentials.
     Unauthenticated,
     /// Credentials valid but not allowed.
     Forbidden,
@@ -54,6 +54,17 @@ pub enum ApiError {
         /// What is wrong.
         message: String,
     },
+    /// The change breaks a rule of the current state.
+    Conflict {
+        /// Stable reason, sent as `extensions.reason`.
+        reason: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// No valid credentials.
+    Unauthenticated(String),
+    /// Not allowed.
+    Forbidden(String),
     /// A failure the client cannot fix; logged, never sent.
     Internal(String),
 }
@@ -71,7 +82,9 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::NotFound(_) => ErrorCode::NotFound,
-            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
+            Self::BadUserInput { .. } | Self::Conflict { .. } => ErrorCode::BadUserInput,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -82,6 +95,12 @@ impl From<DomainError> for ApiError {
         match err {
             DomainError::NotFound { entity } => Self::NotFound(entity),
             DomainError::InvalidInput { field, message } => Self::BadUserInput { field, message },
+            DomainError::Conflict { code, message } => Self::Conflict {
+                reason: code,
+                message,
+            },
+            DomainError::Unauthenticated(message) => Self::Unauthenticated(message),
+            DomainError::Forbidden(message) => Self::Forbidden(message),
             DomainError::Database(db) => Self::Internal(format!("database: {db}")),
         }
     }
@@ -93,9 +112,15 @@ pub const INTERNAL_MESSAGE: &str = "Internal server error";
 impl From<ApiError> for async_graphql::Error {
     fn from(err: ApiError) -> Self {
         let code = err.code();
+        let mut reason = None;
         let (message, field) = match err {
             ApiError::NotFound(entity) => (format!("{entity} not found"), None),
             ApiError::BadUserInput { field, message } => (message, field),
+            ApiError::Conflict { reason: r, message } => {
+                reason = Some(r);
+                (message, None)
+            }
+            ApiError::Unauthenticated(message) | ApiError::Forbidden(message) => (message, None),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error while resolving");
                 (INTERNAL_MESSAGE.to_owned(), None)
@@ -106,6 +131,9 @@ impl From<ApiError> for async_graphql::Error {
             ext.set("code", code.as_str());
             if let Some(field) = &field {
                 ext.set("field", field.as_str());
+            }
+            if let Some(reason) = reason {
+                ext.set("reason", reason);
             }
         });
         error

@@ -24,10 +24,18 @@ pub enum NodeKind {
     Project,
     /// A result indicator.
     Indicator,
+    /// A user (not fetchable through `node`: people are not public).
+    User,
+    /// A membership (not fetchable through `node`).
+    Membership,
+    /// An invitation (not fetchable through `node`).
+    Invitation,
+    /// An API token (not fetchable through `node`).
+    ApiToken,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 7] = [
+    const ALL: [NodeKind; 11] = [
         Self::Organization,
         Self::Agreement,
         Self::Document,
@@ -35,6 +43,10 @@ impl NodeKind {
         Self::Activity,
         Self::Project,
         Self::Indicator,
+        Self::User,
+        Self::Membership,
+        Self::Invitation,
+        Self::ApiToken,
     ];
 
     /// The GraphQL type name, used inside the ID.
@@ -47,6 +59,10 @@ impl NodeKind {
             Self::Activity => "Activity",
             Self::Project => "Project",
             Self::Indicator => "Indicator",
+            Self::User => "User",
+            Self::Membership => "Membership",
+            Self::Invitation => "Invitation",
+            Self::ApiToken => "ApiToken",
         }
     }
 }

@@ -7,13 +7,13 @@ use std::{collections::HashMap, marker::PhantomData, time::Duration};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{
     activity, activity_participation, agreement, agreement_party, document, document_tag,
-    document_version, indicator, organization, project,
+    document_version, indicator, organization, project, user,
 };
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult};
 
 use crate::domain::{
-    activities, agreements, documents, error::DomainError, listing::ChildQuery, organizations,
-    results, visibility::Actor,
+    accounts, activities, agreements, documents, error::DomainError, listing::ChildQuery, organizations,
+    results, actor::Actor,
 };
 
 /// Counts of each parent's children.
@@ -211,6 +211,9 @@ by_id_loader!(document_version::Model, |db, actor, keys| {
 by_id_loader!(activity::Model, |db, actor, keys| activities::by_ids(
     db, actor, keys
 ));
+by_id_loader!(user::Model, |db, actor, keys| accounts::users_by_ids(
+    db, keys
+));
 by_id_loader!(project::Model, |db, actor, keys| results::by_ids(db, keys));
 by_id_loader!(indicator::Model, |db, actor, keys| {
     results::indicators_by_ids(db, keys)
@@ -248,6 +251,8 @@ pub struct Loaders {
     pub project: DataLoader<ById<project::Model>>,
     /// Indicators by id.
     pub indicator: DataLoader<ById<indicator::Model>>,
+    /// Users by id (callers check that the actor may see them).
+    pub user: DataLoader<ById<user::Model>>,
     /// An organization's agreements.
     pub organization_agreements: ChildLoaders<agreement::Entity>,
     /// An organization's documents.
@@ -289,6 +294,7 @@ impl Loaders {
             activity: by_id(db, actor, d),
             project: by_id(db, actor, d),
             indicator: by_id(db, actor, d),
+            user: by_id(db, actor, d),
             organization_agreements: ChildLoaders::new(db, d, agreements::of_organizations(actor)),
             organization_documents: ChildLoaders::new(db, d, documents::of_owners(actor)),
             organization_activities: ChildLoaders::new(db, d, activities::of_organizers(actor)),

@@ -6,6 +6,7 @@
     reason = "Relay list fields take first/after/last/before besides filter, search and orderBy"
 )]
 
+pub mod accounts;
 pub mod activities;
 pub mod agreements;
 pub mod connection;
@@ -20,7 +21,7 @@ pub mod organizations;
 pub mod results;
 pub mod stats;
 
-use async_graphql::{EmptyMutation, EmptySubscription, InputObject, MergedObject, Schema};
+use async_graphql::{EmptySubscription, InputObject, MergedObject, Schema};
 use chrono::NaiveDate;
 
 use crate::{
@@ -39,10 +40,15 @@ pub struct Query(
     activities::ActivityQuery,
     results::ResultsQuery,
     stats::StatsQuery,
+    accounts::AccountQuery,
 );
 
+/// The root mutation: every area's mutations merged.
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountMutation);
+
 /// The executable schema.
-pub type PactumSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type PactumSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// An inclusive range of days; either end may be left open.
 #[derive(InputObject, Default)]
@@ -77,7 +83,7 @@ impl DateRangeInput {
 /// Builds the schema with the configured limits. Request-scoped state (the
 /// actor, the loaders) is added per request by the HTTP layer.
 pub fn build_schema(config: &Config) -> PactumSchema {
-    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))

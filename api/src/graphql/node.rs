@@ -71,6 +71,9 @@ async fn fetch(state: &RequestState, kind: NodeKind, id: i64) -> ApiResult<Optio
             .load_one(id)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
+        // People and credentials are reached through `me` and the
+        // organization, never by ID alone.
+        NodeKind::User | NodeKind::Membership | NodeKind::Invitation | NodeKind::ApiToken => None,
     })
 }
 

@@ -46,6 +46,22 @@ impl Organization {
     pub async fn id(&self) -> ID {
         ids::encode(NodeKind::Organization, self.0.id)
     }
+    /// The organization's members and their roles; for its members only.
+    async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::Membership>> {
+        super::accounts::members_of(state(ctx)?, self.0.id).await
+    }
+    /// Open invitations; for its ADMINs and OWNERs.
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::accounts::Invitation>> {
+        super::accounts::invitations_of(state(ctx)?, self.0.id).await
+    }
+    /// API tokens, revoked and expired ones included; for its ADMINs and
+    /// OWNERs.
+    async fn api_tokens(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::ApiToken>> {
+        super::accounts::api_tokens_of(state(ctx)?, self.0.id).await
+    }
     /// URL-safe unique handle, e.g. "municipiul-lugoj".
     async fn slug(&self) -> &str {
         &self.0.slug

@@ -1,0 +1,96 @@
+//! Login sessions: opened after a successful OAuth callback, presented as a
+//! cookie or a Bearer token, renewed while used, ended by logout. The
+//! database keeps only the token's digest.
+
+use chrono::{DateTime, Duration, Utc};
+use entities::session;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::{
+    accounts::user_actor,
+    actor::Actor,
+    error::{DomainError, DomainResult},
+    secrets::{SESSION_PREFIX, digest, new_secret},
+};
+
+/// How long sessions last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetime {
+    /// Unused this long, a session expires; each use pushes expiry forward.
+    pub idle: Duration,
+    /// No session outlives this, however busy.
+    pub absolute: Duration,
+}
+
+/// Renewals are written at most this often, so a busy client does not turn
+/// every read into a write.
+const RENEW_EVERY: Duration = Duration::seconds(60);
+
+/// Opens a session for `user_id`; returns it with its secret (shown once).
+pub async fn open<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    user_agent: Option<String>,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> DomainResult<(session::Model, String)> {
+    let secret = new_secret(SESSION_PREFIX);
+    let absolute = now + lifetime.absolute;
+    let model = session::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(digest(&secret)),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set((now + lifetime.idle).min(absolute)),
+        absolute_expires_at: Set(absolute),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((model, secret))
+}
+
+/// The actor behind a session secret, renewing the session's idle expiry.
+/// Unknown, expired and revoked sessions are refused alike.
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    secret: &str,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> DomainResult<Actor> {
+    let refused = || DomainError::Unauthenticated("the session has expired or ended; log in again".into());
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(digest(secret)))
+        .one(db)
+        .await?
+        .ok_or_else(refused)?;
+    if found.revoked_at.is_some() || found.expires_at <= now || found.absolute_expires_at <= now {
+        return Err(refused());
+    }
+    let (user_id, session_id) = (found.user_id, found.id);
+    if now - found.last_seen_at >= RENEW_EVERY {
+        let absolute = found.absolute_expires_at;
+        let mut active: session::ActiveModel = found.into();
+        active.last_seen_at = Set(now);
+        active.expires_at = Set((now + lifetime.idle).min(absolute));
+        active.update(db).await?;
+    }
+    user_actor(db, user_id, Some(session_id)).await
+}
+
+/// Ends the session with this secret, if it is open. Returns whether one was.
+pub async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let result = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::TokenHash.eq(digest(secret)))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
