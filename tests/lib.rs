@@ -31,6 +31,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Which database this app runs on.
     pub backend: Backend,
+    /// The database's URL (for running the CLI against it).
+    pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -76,6 +78,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             backend,
+            database_url,
             shutdown: Some(tx),
             sqlite_file,
         }

@@ -37,7 +37,7 @@ use tower_http::{
 
 use crate::{
     config::Config,
-    domain::{pagination::PageLimits, actor::Actor},
+    domain::{actor::Actor, pagination::PageLimits},
     graphql::{
         PactumSchema,
         context::RequestState,
@@ -451,19 +451,11 @@ async fn execute_http(
             let mut bodies = Vec::with_capacity(batch_len);
             let mut statuses = Vec::with_capacity(batch_len);
             for request in requests {
-                let (status, body) = match execute_one(
-                    state,
-                    headers,
-                    ty,
-                    request,
-                    &method,
-                    actor.clone(),
-                )
-                .await
-                {
-                    Ok(pair) => pair,
-                    Err(response) => return response,
-                };
+                let (status, body) =
+                    match execute_one(state, headers, ty, request, &method, actor.clone()).await {
+                        Ok(pair) => pair,
+                        Err(response) => return response,
+                    };
                 statuses.push(status);
                 bodies.push(body);
             }

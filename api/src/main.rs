@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use entities::enums::{MemberRole, TokenScope};
 use migration::MigratorTrait;
+use pactum::domain::members::OperatorGrant;
 use pactum::{
     config::{Config, LogFormat},
     graphql, seed,
     startup::{Application, shutdown_signal},
 };
-use entities::enums::{MemberRole, TokenScope};
-use pactum::domain::members::OperatorGrant;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc: a well-kept allocator that serves the many small, short-lived
@@ -223,10 +223,9 @@ async fn main() -> anyhow::Result<()> {
                 },
                 expires_at: now + chrono::Duration::days(expires_in_days),
             };
-            let (token, secret) =
-                pactum::domain::api_tokens::create_by_operator(&db, &new, now)
-                    .await
-                    .context("creating the token")?;
+            let (token, secret) = pactum::domain::api_tokens::create_by_operator(&db, &new, now)
+                .await
+                .context("creating the token")?;
             eprintln!(
                 "API token #{} for {} ({:?}), expires {}; send it as `Authorization: Bearer <token>`:",
                 token.id, organization.name, token.scope, token.expires_at

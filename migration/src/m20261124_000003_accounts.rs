@@ -31,10 +31,7 @@ fn email(col: impl IntoIden + Clone + 'static) -> ColumnDef {
 /// A SHA-256 hex digest column.
 fn digest(col: impl IntoIden + Clone + 'static) -> ColumnDef {
     text(col.clone())
-        .check(Expr::cust(format!(
-            "length({}) = 64",
-            col.into_iden().to_string()
-        )))
+        .check(Expr::cust(format!("length({}) = 64", col.into_iden())))
         .to_owned()
 }
 
@@ -160,8 +157,13 @@ impl MigrationTrait for Migration {
             true,
         ))
         .await?;
-        m.create_index(index(Sessions::Table, "ix_sessions_user", &["user_id"], false))
-            .await?;
+        m.create_index(index(
+            Sessions::Table,
+            "ix_sessions_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()

@@ -74,10 +74,7 @@ impl AuthState {
         let public_url = config.public_url.trim_end_matches('/').to_owned();
         let parsed = url::Url::parse(&public_url)
             .map_err(|_| AuthSetupError::PublicUrl(public_url.clone()))?;
-        let local = matches!(
-            parsed.host_str(),
-            Some("localhost" | "127.0.0.1" | "[::1]")
-        );
+        let local = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
         let mut trusted_origins = vec![parsed.origin().ascii_serialization()];
         trusted_origins.extend(
             config
@@ -104,8 +101,9 @@ impl AuthState {
     /// A `Set-Cookie` value.
     fn cookie(&self, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
         let secure = if self.secure_cookies { "; Secure" } else { "" };
-        let text =
-            format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+        let text = format!(
+            "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+        );
         HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
     }
 
@@ -127,8 +125,7 @@ impl AuthState {
         let url = url::Url::parse(target).ok()?;
         let origin = url.origin().ascii_serialization();
         self.trusted_origins
-            .iter()
-            .any(|o| *o == origin)
+            .contains(&origin)
             .then(|| url.to_string())
     }
 
@@ -136,7 +133,10 @@ impl AuthState {
     /// origin (or says nothing about its origin, as non-browser clients do).
     pub fn same_site(&self, headers: &HeaderMap) -> bool {
         if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            return self.trusted_origins.iter().any(|o| o == origin.trim_end_matches('/'));
+            return self
+                .trusted_origins
+                .iter()
+                .any(|o| o == origin.trim_end_matches('/'));
         }
         headers
             .get("sec-fetch-site")
@@ -261,7 +261,12 @@ pub async fn login(
     let nonce = new_secret("");
     let authorization = auth
         .providers
-        .authorize(provider, &auth.redirect_uri(&provider.id), &login_state, &nonce)
+        .authorize(
+            provider,
+            &auth.redirect_uri(&provider.id),
+            &login_state,
+            &nonce,
+        )
         .await?;
     let now = Utc::now();
     login_attempt::Entity::delete_many()
@@ -363,7 +368,12 @@ pub async fn callback(
     let cookies = response.headers_mut();
     cookies.append(
         header::SET_COOKIE,
-        auth.cookie(SESSION_COOKIE, &secret, "/", auth.lifetime.absolute.num_seconds()),
+        auth.cookie(
+            SESSION_COOKIE,
+            &secret,
+            "/",
+            auth.lifetime.absolute.num_seconds(),
+        ),
     );
     cookies.append(
         header::SET_COOKIE,
@@ -540,8 +550,14 @@ mod tests {
             auth.safe_return_to(Some("/dashboard?x=1")).as_deref(),
             Some("/dashboard?x=1")
         );
-        assert!(auth.safe_return_to(Some("https://dashboard.example.ro/a")).is_some());
-        assert!(auth.safe_return_to(Some("https://pactum.example.ro/a")).is_some());
+        assert!(
+            auth.safe_return_to(Some("https://dashboard.example.ro/a"))
+                .is_some()
+        );
+        assert!(
+            auth.safe_return_to(Some("https://pactum.example.ro/a"))
+                .is_some()
+        );
         for bad in [
             "//evil.example/x",
             "/\\evil.example",
@@ -565,8 +581,14 @@ mod tests {
     #[test]
     fn reads_cookies_and_bearer_credentials() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; pactum_session=pct_s_x"));
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  pct_t_y"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; pactum_session=pct_s_x"),
+        );
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  pct_t_y"),
+        );
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("pct_s_x"));
         assert_eq!(cookie(&headers, "b"), None);
         assert_eq!(bearer(&headers), Some("pct_t_y"));

@@ -69,7 +69,10 @@ impl Providers {
             .ok_or(LoginError::UnknownProvider)
     }
 
-    async fn metadata(&self, provider: &ProviderConfig) -> Result<CoreProviderMetadata, LoginError> {
+    async fn metadata(
+        &self,
+        provider: &ProviderConfig,
+    ) -> Result<CoreProviderMetadata, LoginError> {
         if let Ok(cache) = self.discovered.lock()
             && let Some((at, metadata)) = cache.get(&provider.id)
             && at.elapsed() < DISCOVERY_TTL
@@ -205,7 +208,8 @@ impl Providers {
                     .request_async(&self.http)
                     .await
                     .map_err(|e| LoginError::CodeRejected(e.to_string()))?;
-                self.userinfo(provider, tokens.access_token().secret()).await
+                self.userinfo(provider, tokens.access_token().secret())
+                    .await
             }
         }
     }
@@ -244,14 +248,20 @@ fn parse_userinfo(provider: &ProviderConfig, info: &Value) -> Result<VerifiedLog
     let subject = match (&info["sub"], &info["id"]) {
         (Value::String(s), _) | (_, Value::String(s)) if !s.is_empty() => s.clone(),
         (_, Value::Number(n)) => n.to_string(),
-        _ => return Err(LoginError::Provider("user info has no `sub` or `id`".into())),
+        _ => {
+            return Err(LoginError::Provider(
+                "user info has no `sub` or `id`".into(),
+            ));
+        }
     };
     let text = |key: &str| info[key].as_str().map(str::to_owned);
     Ok(VerifiedLogin {
         provider: provider.id.clone(),
         subject,
         email: text("email"),
-        email_verified: info["email_verified"].as_bool().unwrap_or(provider.trust_email),
+        email_verified: info["email_verified"]
+            .as_bool()
+            .unwrap_or(provider.trust_email),
         name: text("name").or_else(|| text("login")),
     })
 }
@@ -264,7 +274,10 @@ type OAuth2Client = oauth2::basic::BasicClient<
     oauth2::EndpointSet,
 >;
 
-fn oauth2_client(provider: &ProviderConfig, redirect: RedirectUrl) -> Result<OAuth2Client, LoginError> {
+fn oauth2_client(
+    provider: &ProviderConfig,
+    redirect: RedirectUrl,
+) -> Result<OAuth2Client, LoginError> {
     let url = |value: &Option<String>, what: &str| {
         value
             .clone()
@@ -274,10 +287,11 @@ fn oauth2_client(provider: &ProviderConfig, redirect: RedirectUrl) -> Result<OAu
         .map_err(|e| LoginError::Provider(format!("authorize_url: {e}")))?;
     let token = oauth2::TokenUrl::new(url(&provider.token_url, "token_url")?)
         .map_err(|e| LoginError::Provider(format!("token_url: {e}")))?;
-    let mut client = oauth2::basic::BasicClient::new(oauth2::ClientId::new(provider.client_id.clone()))
-        .set_auth_uri(auth)
-        .set_token_uri(token)
-        .set_redirect_uri(redirect);
+    let mut client =
+        oauth2::basic::BasicClient::new(oauth2::ClientId::new(provider.client_id.clone()))
+            .set_auth_uri(auth)
+            .set_token_uri(token)
+            .set_redirect_uri(redirect);
     if let Some(secret) = &provider.client_secret {
         client = client.set_client_secret(oauth2::ClientSecret::new(secret.clone()));
     }
@@ -307,7 +321,10 @@ mod tests {
 
     #[test]
     fn user_info_takes_sub_or_numeric_id_and_trusts_email_only_when_told() {
-        let login = parse_userinfo(&provider(false), &json!({"id": 42, "login": "ana", "email": "a@b.ro"}));
+        let login = parse_userinfo(
+            &provider(false),
+            &json!({"id": 42, "login": "ana", "email": "a@b.ro"}),
+        );
         let login = login.ok();
         assert_eq!(login.as_ref().map(|l| l.subject.as_str()), Some("42"));
         assert_eq!(login.as_ref().map(|l| l.email_verified), Some(false));

@@ -224,7 +224,10 @@ pub async fn partners_of<C: ConnectionTrait>(db: &C, orgs: &[i64]) -> DomainResu
             Expr::col((theirs.clone(), agreement_party::Column::AgreementId))
                 .equals((agreement::Entity, agreement::Column::Id)),
         )
-        .and_where(Expr::col((agreement::Entity, agreement::Column::Status)).eq(sea_orm::ActiveEnum::to_value(&AgreementStatus::Active)))
+        .and_where(
+            Expr::col((agreement::Entity, agreement::Column::Status))
+                .eq(sea_orm::ActiveEnum::to_value(&AgreementStatus::Active)),
+        )
         .and_where(
             Expr::col((mine, agreement_party::Column::OrganizationId)).is_in(orgs.iter().copied()),
         )

@@ -74,12 +74,12 @@ impl Actor {
                 .iter()
                 .find(|(org, _)| *org == organization)
                 .map(|(_, role)| *role),
-            Self::Token(token) => (token.organization_id == organization).then_some(
-                match token.scope {
+            Self::Token(token) => {
+                (token.organization_id == organization).then_some(match token.scope {
                     TokenScope::Read => MemberRole::Viewer,
                     TokenScope::ReadWrite => MemberRole::Editor,
-                },
-            ),
+                })
+            }
         }
     }
 

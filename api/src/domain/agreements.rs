@@ -13,14 +13,15 @@ use sea_orm::{
 };
 
 use super::{
-    DateRange, column,
+    DateRange,
+    actor::Actor,
+    column,
     error::DomainResult,
     inner_join,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    actor::Actor,
     visibility::visible_to,
 };
 

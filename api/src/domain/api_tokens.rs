@@ -39,10 +39,16 @@ impl NewApiToken {
     fn validate(&self, now: DateTime<Utc>, max_lifetime: Duration) -> DomainResult<String> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(DomainError::invalid("name", "give the token a name of 1 to 100 characters"));
+            return Err(DomainError::invalid(
+                "name",
+                "give the token a name of 1 to 100 characters",
+            ));
         }
         if self.expires_at <= now {
-            return Err(DomainError::invalid("expiresAt", "the expiry must be in the future"));
+            return Err(DomainError::invalid(
+                "expiresAt",
+                "the expiry must be in the future",
+            ));
         }
         if self.expires_at > now + max_lifetime {
             return Err(DomainError::invalid(
@@ -112,7 +118,8 @@ pub async fn resolve<C: ConnectionTrait>(
     secret: &str,
     now: DateTime<Utc>,
 ) -> DomainResult<Actor> {
-    let refused = || DomainError::Unauthenticated("the API token is unknown, expired or revoked".into());
+    let refused =
+        || DomainError::Unauthenticated("the API token is unknown, expired or revoked".into());
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(digest(secret)))
         .one(db)
@@ -215,7 +222,10 @@ mod tests {
     #[test]
     fn names_and_lifetimes_are_checked() {
         let (ok, now) = token(" Portal ONG ", Duration::days(30));
-        assert_eq!(ok.validate(now, MAX_LIFETIME).ok().as_deref(), Some("Portal ONG"));
+        assert_eq!(
+            ok.validate(now, MAX_LIFETIME).ok().as_deref(),
+            Some("Portal ONG")
+        );
         let (blank, now) = token("  ", Duration::days(30));
         assert!(blank.validate(now, MAX_LIFETIME).is_err());
         let (past, now) = token("x", Duration::days(-1));

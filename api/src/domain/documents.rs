@@ -10,14 +10,15 @@ use sea_orm::{
 };
 
 use super::{
-    DateRange, column,
+    DateRange,
+    actor::Actor,
+    column,
     error::DomainResult,
     inner_join,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    actor::Actor,
     visibility::visible_to,
 };
 
@@ -57,11 +58,7 @@ fn owned_by(orgs: Vec<i64>) -> Condition {
 
 /// The documents `actor` may see.
 pub fn visible(actor: &Actor) -> Select<document::Entity> {
-    document::Entity::find().filter(visible_to(
-        actor,
-        document::Column::Visibility,
-        owned_by,
-    ))
+    document::Entity::find().filter(visible_to(actor, document::Column::Visibility, owned_by))
 }
 
 /// Normalises a tag as stored: trimmed, lower case.

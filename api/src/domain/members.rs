@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use entities::{enums::MemberRole, invitation, membership, organization, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait, sea_query::Expr,
+    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait,
+    sea_query::Expr,
 };
 
 use super::{
@@ -292,14 +293,19 @@ pub async fn grant_by_operator<C: TransactionTrait>(
                 .await?;
             let granted = match found {
                 Some(found) => {
+                    let demotes_owner =
+                        found.role == MemberRole::Owner && role != MemberRole::Owner;
                     let mut active: membership::ActiveModel = found.into();
                     active.role = Set(role);
                     active.updated_at = Set(now);
-                    active.update(&txn).await?
+                    let updated = active.update(&txn).await?;
+                    if demotes_owner {
+                        keeps_an_owner(&txn, organization).await?;
+                    }
+                    updated
                 }
                 None => grant_role(&txn, user.id, organization, role, now).await?,
             };
-            keeps_an_owner_unless_new(&txn, organization).await?;
             OperatorGrant::Granted(granted)
         }
         None => {
@@ -327,20 +333,4 @@ pub async fn grant_by_operator<C: TransactionTrait>(
     };
     txn.commit().await?;
     Ok(outcome)
-}
-
-/// An organization with members must keep an OWNER; one without members
-/// (being bootstrapped) may not have one yet.
-async fn keeps_an_owner_unless_new<C: ConnectionTrait>(
-    db: &C,
-    organization: i64,
-) -> DomainResult<()> {
-    let members = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(organization))
-        .count(db)
-        .await?;
-    if members == 0 {
-        return Ok(());
-    }
-    keeps_an_owner(db, organization).await
 }

@@ -61,11 +61,21 @@ pub enum Denied {
     #[error("API tokens may not do this; a member must")]
     PersonOnly,
     /// The actor's role in the organization is too low (or absent).
-    #[error("this needs the {needed:?} role in the organization")]
+    #[error("this needs the {} role in the organization", role_name(*needed))]
     RoleTooLow {
         /// The least role needed.
         needed: MemberRole,
     },
+}
+
+/// A role as users see it written (`ADMIN`).
+fn role_name(role: MemberRole) -> &'static str {
+    match role {
+        MemberRole::Owner => "OWNER",
+        MemberRole::Admin => "ADMIN",
+        MemberRole::Editor => "EDITOR",
+        MemberRole::Viewer => "VIEWER",
+    }
 }
 
 /// Decides whether `actor` may do `action` in `organization`.

@@ -60,7 +60,8 @@ pub async fn resolve<C: ConnectionTrait>(
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> DomainResult<Actor> {
-    let refused = || DomainError::Unauthenticated("the session has expired or ended; log in again".into());
+    let refused =
+        || DomainError::Unauthenticated("the session has expired or ended; log in again".into());
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(digest(secret)))
         .one(db)
@@ -87,7 +88,10 @@ pub async fn revoke<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
     let result = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(session::Column::TokenHash.eq(digest(secret)))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)

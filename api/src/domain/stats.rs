@@ -14,7 +14,7 @@ use sea_orm::{
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func},
 };
 
-use super::{activities, agreements, column, documents, error::DomainResult, actor::Actor};
+use super::{activities, actor::Actor, agreements, column, documents, error::DomainResult};
 
 /// Narrows every figure to one organization's records.
 #[derive(Debug, Clone, Copy, Default)]

@@ -105,7 +105,10 @@ impl Membership {
             .load_one(self.0.user_id)
             .await?
             .map(User)
-            .ok_or(ApiError::Internal(format!("user {} missing", self.0.user_id)))
+            .ok_or(ApiError::Internal(format!(
+                "user {} missing",
+                self.0.user_id
+            )))
     }
     /// When the user joined.
     async fn joined_at(&self) -> DateTime<Utc> {
@@ -257,10 +260,7 @@ pub async fn members_of(state: &RequestState, organization: i64) -> ApiResult<Ve
 }
 
 /// Open invitations of an organization (ADMIN).
-pub async fn invitations_of(
-    state: &RequestState,
-    organization: i64,
-) -> ApiResult<Vec<Invitation>> {
+pub async fn invitations_of(state: &RequestState, organization: i64) -> ApiResult<Vec<Invitation>> {
     Ok(
         members::open_invitations(&state.db, &state.actor, organization, Utc::now())
             .await?
@@ -415,7 +415,11 @@ impl AccountMutation {
         input: InviteMemberInput,
     ) -> ApiResult<InviteMemberPayload> {
         let s = state(ctx)?;
-        let org = ids::decode(&input.organization_id, NodeKind::Organization, "organizationId")?;
+        let org = ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?;
         let result = members::invite(
             &s.db,
             &s.actor,
@@ -490,7 +494,11 @@ impl AccountMutation {
         input: CreateApiTokenInput,
     ) -> ApiResult<CreateApiTokenPayload> {
         let s = state(ctx)?;
-        let org = ids::decode(&input.organization_id, NodeKind::Organization, "organizationId")?;
+        let org = ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?;
         let now = Utc::now();
         let new = api_tokens::NewApiToken {
             organization_id: org,

@@ -8,7 +8,7 @@ use super::{
     error::{ApiError, ApiResult},
     loaders::Loaders,
 };
-use crate::domain::{pagination::PageLimits, actor::Actor};
+use crate::domain::{actor::Actor, pagination::PageLimits};
 
 /// Request-scoped state, inserted into each GraphQL request's data.
 pub struct RequestState {

@@ -12,8 +12,8 @@ use entities::{
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult};
 
 use crate::domain::{
-    accounts, activities, agreements, documents, error::DomainError, listing::ChildQuery, organizations,
-    results, actor::Actor,
+    accounts, activities, actor::Actor, agreements, documents, error::DomainError,
+    listing::ChildQuery, organizations, results,
 };
 
 /// Counts of each parent's children.

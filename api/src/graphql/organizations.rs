@@ -51,10 +51,7 @@ impl Organization {
         super::accounts::members_of(state(ctx)?, self.0.id).await
     }
     /// Open invitations; for its ADMINs and OWNERs.
-    async fn invitations(
-        &self,
-        ctx: &Context<'_>,
-    ) -> ApiResult<Vec<super::accounts::Invitation>> {
+    async fn invitations(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::Invitation>> {
         super::accounts::invitations_of(state(ctx)?, self.0.id).await
     }
     /// API tokens, revoked and expired ones included; for its ADMINs and
