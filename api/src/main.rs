@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entities::enums::{MemberRole, TokenScope};
 use migration::MigratorTrait;
-use pactum::domain::members::OperatorGrant;
+use pactum::domain::{audit::Verification, members::OperatorGrant};
 use pactum::{
     config::{Config, LogFormat},
     graphql, seed,
@@ -75,6 +75,18 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 and name the first broken entry if any
+    /// entry was edited, inserted or deleted.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -261,6 +273,23 @@ async fn main() -> anyhow::Result<()> {
                     "{email} has not logged in yet: invited as {:?} of {} until {} (taken up at their first login with this address verified)",
                     i.role, organization.name, i.expires_at
                 ),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = migrated(&config).await?;
+            match pactum::domain::audit::verify(&db)
+                .await
+                .context("reading the audit log")?
+            {
+                Verification::Intact { entries } => {
+                    println!("audit log intact: {entries} entries verified");
+                }
+                Verification::Broken { entry_id, reason } => {
+                    println!("audit log BROKEN at entry {entry_id}: {reason}");
+                    std::process::exit(1);
+                }
             }
         }
         Command::Schema => {}

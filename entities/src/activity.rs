@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::{ActivityKind, ActivityStatus, Visibility};
 
 /// One joint activity.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "activities")]
 pub struct Model {
     /// Surrogate key.

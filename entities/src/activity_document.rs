@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One link between an activity and a document.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "activity_documents")]
 pub struct Model {
     /// The activity.

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One organizer of one activity.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "activity_organizers")]
 pub struct Model {
     /// Surrogate key (also the stable order of organizers).

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::ParticipantRole;
 
 /// One (activity, organization, role) count.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "activity_participations")]
 pub struct Model {
     /// Surrogate key.

@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::{AgreementKind, AgreementStatus, Visibility};
 
 /// One agreement; its signatories are in `agreement_parties`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreements")]
 pub struct Model {
     /// Surrogate key.

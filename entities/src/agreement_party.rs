@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One party to one agreement.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreement_parties")]
 pub struct Model {
     /// Surrogate key (also the stable order of parties).

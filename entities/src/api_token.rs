@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::TokenScope;
 
 /// One API token.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     /// Surrogate key.
@@ -20,6 +20,7 @@ pub struct Model {
     pub scope: TokenScope,
     /// SHA-256 (hex) of the secret.
     #[sea_orm(unique)]
+    #[serde(skip)]
     pub token_hash: String,
     /// The secret's last characters, to tell tokens apart in a list.
     pub hint: String,

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::{DocumentKind, Visibility};
 
 /// One document; its files are immutable `document_versions`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "documents")]
 pub struct Model {
     /// Surrogate key.

@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One tag on one document.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "document_tags")]
 pub struct Model {
     /// The document.

@@ -5,8 +5,9 @@
 use sea_orm::entity::prelude::*;
 
 /// What sort of body an organization is; drives dashboards by kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrganizationKind {
     /// A municipality or town hall (primărie).
     #[sea_orm(string_value = "MUNICIPALITY")]
@@ -26,8 +27,9 @@ pub enum OrganizationKind {
 }
 
 /// Who may see a record: the one rule is in `pactum::domain::visibility`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Visibility {
     /// Anyone, even without login.
     #[sea_orm(string_value = "PUBLIC")]
@@ -41,8 +43,9 @@ pub enum Visibility {
 }
 
 /// The legal form of an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AgreementKind {
     /// Acord de cooperare.
     #[sea_orm(string_value = "COOPERATION")]
@@ -59,8 +62,9 @@ pub enum AgreementKind {
 }
 
 /// Where an agreement is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AgreementStatus {
     /// Being written by the initiator.
     #[sea_orm(string_value = "DRAFT")]
@@ -86,8 +90,9 @@ pub enum AgreementStatus {
 }
 
 /// What a shared document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DocumentKind {
     /// Ghid de bune practici.
     #[sea_orm(string_value = "GOOD_PRACTICE_GUIDE")]
@@ -119,8 +124,9 @@ pub enum DocumentKind {
 }
 
 /// What sort of joint activity it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ActivityKind {
     /// Workshop.
     #[sea_orm(string_value = "WORKSHOP")]
@@ -149,8 +155,9 @@ pub enum ActivityKind {
 }
 
 /// Where an activity is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ActivityStatus {
     /// Scheduled, not yet held.
     #[sea_orm(string_value = "PLANNED")]
@@ -164,8 +171,9 @@ pub enum ActivityStatus {
 }
 
 /// The role in which people took part in an activity (counts, never names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ParticipantRole {
     /// Mayor, deputy mayor, local or county councillor.
     #[sea_orm(string_value = "ELECTED_OFFICIAL")]
@@ -189,8 +197,9 @@ pub enum ParticipantRole {
 
 /// A member's role in an organization, from most to least powerful. An
 /// organization always keeps at least one OWNER.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MemberRole {
     /// Runs the organization's account, including its owners.
     #[sea_orm(string_value = "OWNER")]
@@ -207,8 +216,9 @@ pub enum MemberRole {
 }
 
 /// What an organization's API token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TokenScope {
     /// Queries only, with the organization's visibility.
     #[sea_orm(string_value = "READ")]
@@ -219,8 +229,9 @@ pub enum TokenScope {
 }
 
 /// The language a user reads the interface and alerts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Romanian (the default).
     #[sea_orm(string_value = "ro")]
@@ -228,4 +239,72 @@ pub enum Language {
     /// English.
     #[sea_orm(string_value = "en")]
     En,
+}
+
+/// Who made an audited change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActorKind {
+    /// A logged-in person.
+    #[sea_orm(string_value = "USER")]
+    User,
+    /// An organization's API token.
+    #[sea_orm(string_value = "API_TOKEN")]
+    ApiToken,
+    /// An operator at the command line.
+    #[sea_orm(string_value = "OPERATOR")]
+    Operator,
+    /// Pactum itself (scheduled jobs such as expiry).
+    #[sea_orm(string_value = "SYSTEM")]
+    System,
+}
+
+/// What happened, for alerts and subscriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    /// An agreement was sent to its parties.
+    #[sea_orm(string_value = "AGREEMENT_PROPOSED")]
+    AgreementProposed,
+    /// A party signed.
+    #[sea_orm(string_value = "AGREEMENT_SIGNED")]
+    AgreementSigned,
+    /// The last party signed: the agreement is in force.
+    #[sea_orm(string_value = "AGREEMENT_ACTIVATED")]
+    AgreementActivated,
+    /// A party declined.
+    #[sea_orm(string_value = "AGREEMENT_DECLINED")]
+    AgreementDeclined,
+    /// The initiator withdrew it before activation.
+    #[sea_orm(string_value = "AGREEMENT_WITHDRAWN")]
+    AgreementWithdrawn,
+    /// A party ended it early.
+    #[sea_orm(string_value = "AGREEMENT_TERMINATED")]
+    AgreementTerminated,
+    /// It passed its end date.
+    #[sea_orm(string_value = "AGREEMENT_EXPIRED")]
+    AgreementExpired,
+    /// A document was shared (created or made more visible).
+    #[sea_orm(string_value = "DOCUMENT_PUBLISHED")]
+    DocumentPublished,
+    /// A new version of a document was uploaded.
+    #[sea_orm(string_value = "DOCUMENT_VERSION_ADDED")]
+    DocumentVersionAdded,
+    /// An activity was planned.
+    #[sea_orm(string_value = "ACTIVITY_SCHEDULED")]
+    ActivityScheduled,
+    /// A planned activity changed (dates, place, ...).
+    #[sea_orm(string_value = "ACTIVITY_CHANGED")]
+    ActivityChanged,
+    /// An activity was cancelled.
+    #[sea_orm(string_value = "ACTIVITY_CANCELLED")]
+    ActivityCancelled,
+    /// An activity took place and was recorded as completed.
+    #[sea_orm(string_value = "ACTIVITY_COMPLETED")]
+    ActivityCompleted,
+    /// Someone was invited to join an organization.
+    #[sea_orm(string_value = "MEMBER_INVITED")]
+    MemberInvited,
 }

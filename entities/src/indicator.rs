@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One result indicator.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "indicators")]
 pub struct Model {
     /// Surrogate key (also the stable order of a project's indicators).

@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::MemberRole;
 
 /// One user in one organization.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "memberships")]
 pub struct Model {
     /// Surrogate key.

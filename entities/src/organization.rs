@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::OrganizationKind;
 
 /// One institution or NGO.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
     /// Surrogate key.

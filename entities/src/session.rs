@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One session.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
     /// Surrogate key.
@@ -13,6 +13,7 @@ pub struct Model {
     pub user_id: i64,
     /// SHA-256 (hex) of the session token.
     #[sea_orm(unique)]
+    #[serde(skip)]
     pub token_hash: String,
     /// The client that logged in, for the user's own review.
     pub user_agent: Option<String>,

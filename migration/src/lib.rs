@@ -7,6 +7,7 @@ mod helpers;
 mod m20261123_000001_foundation;
 mod m20261123_000002_search_trigram_indexes;
 mod m20261124_000003_accounts;
+mod m20261124_000004_audit_and_events;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_search_trigram_indexes::Migration),
             Box::new(m20261124_000003_accounts::Migration),
+            Box::new(m20261124_000004_audit_and_events::Migration),
         ]
     }
 }

@@ -300,14 +300,21 @@ pub async fn user_by_id<C: ConnectionTrait>(db: &C, id: i64) -> DomainResult<use
 }
 
 /// Changes a user's own profile (display name, language).
-pub async fn update_profile<C: ConnectionTrait>(
+pub async fn update_profile<C: TransactionTrait>(
     db: &C,
-    user_id: i64,
+    actor: &Actor,
     display_name: Option<&str>,
     language: Option<Language>,
     now: DateTime<Utc>,
 ) -> DomainResult<user::Model> {
-    let user = user_by_id(db, user_id).await?;
+    let Some(user_id) = actor.user_id() else {
+        return Err(DomainError::Unauthenticated(
+            "log in as a person to change a profile".into(),
+        ));
+    };
+    let txn = db.begin().await?;
+    let user = user_by_id(&txn, user_id).await?;
+    let before = user.clone();
     let mut active: user::ActiveModel = user.into();
     if let Some(name) = display_name {
         let name = name.trim();
@@ -323,7 +330,23 @@ pub async fn update_profile<C: ConnectionTrait>(
         active.preferred_language = Set(language);
     }
     active.updated_at = Set(now);
-    Ok(active.update(db).await?)
+    let updated = active.update(&txn).await?;
+    super::audit::append(
+        &txn,
+        super::audit::Author::Actor(actor),
+        super::audit::Change::of(
+            None,
+            "user.update_profile",
+            "User",
+            updated.id,
+            Some(&before),
+            Some(&updated),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 #[cfg(test)]

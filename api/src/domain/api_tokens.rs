@@ -6,11 +6,13 @@ use chrono::{DateTime, Duration, Utc};
 use entities::{api_token, enums::TokenScope};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 
 use super::{
     accounts::partners_of,
     actor::{Actor, TokenActor},
+    audit::{self, Author, Change},
     error::{DomainError, DomainResult},
     policy::{Action, authorize},
     secrets::{API_TOKEN_PREFIX, digest, new_secret},
@@ -62,7 +64,7 @@ impl NewApiToken {
 
 /// Creates a token as `actor` (an ADMIN of the organization); returns it
 /// with its secret, which is never shown again.
-pub async fn create<C: ConnectionTrait>(
+pub async fn create<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
     new: &NewApiToken,
@@ -70,27 +72,32 @@ pub async fn create<C: ConnectionTrait>(
 ) -> DomainResult<(api_token::Model, String)> {
     authorize(actor, Action::ManageApiTokens, new.organization_id)?;
     let name = new.validate(now, MAX_LIFETIME)?;
-    insert(db, new, name, actor.user_id(), now).await
+    insert(db, new, name, Author::Actor(actor), now).await
 }
 
 /// Creates a token for an operator at the command line (no role check;
 /// lifetimes up to ten years).
-pub async fn create_by_operator<C: ConnectionTrait>(
+pub async fn create_by_operator<C: TransactionTrait>(
     db: &C,
     new: &NewApiToken,
     now: DateTime<Utc>,
 ) -> DomainResult<(api_token::Model, String)> {
     let name = new.validate(now, Duration::days(3650))?;
-    insert(db, new, name, None, now).await
+    insert(db, new, name, Author::Operator, now).await
 }
 
-async fn insert<C: ConnectionTrait>(
+async fn insert<C: TransactionTrait>(
     db: &C,
     new: &NewApiToken,
     name: String,
-    created_by: Option<i64>,
+    author: Author<'_>,
     now: DateTime<Utc>,
 ) -> DomainResult<(api_token::Model, String)> {
+    let created_by = match author {
+        Author::Actor(actor) => actor.user_id(),
+        _ => None,
+    };
+    let txn = db.begin().await?;
     let secret = new_secret(API_TOKEN_PREFIX);
     let hint: String = secret.chars().skip(secret.chars().count() - 4).collect();
     let model = api_token::ActiveModel {
@@ -106,8 +113,23 @@ async fn insert<C: ConnectionTrait>(
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    audit::append(
+        &txn,
+        author,
+        Change::of(
+            Some(model.organization_id),
+            "api_token.create",
+            "ApiToken",
+            model.id,
+            None::<&()>,
+            Some(&model),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok((model, secret))
 }
 
@@ -161,19 +183,37 @@ pub async fn find_managed<C: ConnectionTrait>(
 }
 
 /// Revokes a token; revoking twice is harmless.
-pub async fn revoke<C: ConnectionTrait>(
+pub async fn revoke<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
     token_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<api_token::Model> {
-    let token = find_managed(db, actor, token_id).await?;
+    let txn = db.begin().await?;
+    let token = find_managed(&txn, actor, token_id).await?;
     if token.revoked_at.is_some() {
         return Ok(token);
     }
+    let before = token.clone();
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(now));
-    Ok(active.update(db).await?)
+    let revoked = active.update(&txn).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(revoked.organization_id),
+            "api_token.revoke",
+            "ApiToken",
+            revoked.id,
+            Some(&before),
+            Some(&revoked),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(revoked)
 }
 
 /// An organization's tokens, newest first, for its ADMINs.

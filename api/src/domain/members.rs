@@ -4,7 +4,10 @@
 //! even under concurrent changes (the organization row is locked first).
 
 use chrono::{DateTime, Duration, Utc};
-use entities::{enums::MemberRole, invitation, membership, organization, user};
+use entities::{
+    enums::{EventKind, MemberRole},
+    invitation, membership, organization, user,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait,
@@ -14,7 +17,9 @@ use sea_orm::{
 use super::{
     accounts::{grant_role, normalize_email},
     actor::Actor,
+    audit::{self, Author, Change},
     error::{DomainError, DomainResult},
+    events::{self, Event},
     policy::{Action, authorize},
 };
 
@@ -162,19 +167,47 @@ pub async fn invite<C: TransactionTrait>(
             .await?
         }
     };
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(organization),
+            "member.invite",
+            "Invitation",
+            invitation.id,
+            None::<&()>,
+            Some(&invitation),
+        ),
+        now,
+    )
+    .await?;
+    events::record(
+        &txn,
+        Event {
+            kind: EventKind::MemberInvited,
+            organization_id: Some(organization),
+            entity: "Invitation",
+            entity_id: invitation.id,
+            actor_user_id: actor.user_id(),
+            payload: serde_json::json!({ "email": invitation.email, "role": invitation.role }),
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(invitation)
 }
 
 /// Withdraws an open invitation.
-pub async fn revoke_invitation<C: ConnectionTrait>(
+pub async fn revoke_invitation<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
     invitation_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<invitation::Model> {
+    let txn = db.begin().await?;
     let found = invitation::Entity::find_by_id(invitation_id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(DomainError::NotFound {
             entity: "Invitation",
@@ -190,9 +223,26 @@ pub async fn revoke_invitation<C: ConnectionTrait>(
     if found.revoked_at.is_some() {
         return Ok(found);
     }
+    let before = found.clone();
     let mut active: invitation::ActiveModel = found.into();
     active.revoked_at = Set(Some(now));
-    Ok(active.update(db).await?)
+    let revoked = active.update(&txn).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(revoked.organization_id),
+            "member.revoke_invitation",
+            "Invitation",
+            revoked.id,
+            Some(&before),
+            Some(&revoked),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(revoked)
 }
 
 async fn find_membership<C: ConnectionTrait>(
@@ -224,11 +274,26 @@ pub async fn change_role<C: TransactionTrait>(
     lock_organization(&txn, org).await?;
     // Read again under the lock: a concurrent change may have won.
     let target = find_membership(&txn, membership_id).await?;
+    let before = target.clone();
     let mut active: membership::ActiveModel = target.into();
     active.role = Set(role);
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
     keeps_an_owner(&txn, org).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(org),
+            "member.change_role",
+            "Membership",
+            updated.id,
+            Some(&before),
+            Some(&updated),
+        ),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -238,6 +303,7 @@ pub async fn remove_member<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
     membership_id: i64,
+    now: DateTime<Utc>,
 ) -> DomainResult<membership::Model> {
     let txn = db.begin().await?;
     let target = find_membership(&txn, membership_id).await?;
@@ -253,6 +319,24 @@ pub async fn remove_member<C: TransactionTrait>(
         .exec(&txn)
         .await?;
     keeps_an_owner(&txn, org).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(org),
+            if leaving {
+                "member.leave"
+            } else {
+                "member.remove"
+            },
+            "Membership",
+            target.id,
+            Some(&target),
+            None::<&()>,
+        ),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(target)
 }
@@ -331,6 +415,24 @@ pub async fn grant_by_operator<C: TransactionTrait>(
             OperatorGrant::Invited(invitation)
         }
     };
+    let (entity, id, after) = match &outcome {
+        OperatorGrant::Granted(m) => ("Membership", m.id, serde_json::to_value(m).ok()),
+        OperatorGrant::Invited(i) => ("Invitation", i.id, serde_json::to_value(i).ok()),
+    };
+    audit::append(
+        &txn,
+        Author::Operator,
+        Change {
+            organization_id: Some(organization),
+            action: "member.grant_by_operator",
+            entity,
+            entity_id: id,
+            before: None,
+            after,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(outcome)
 }

@@ -7,8 +7,10 @@ pub mod activities;
 pub mod actor;
 pub mod agreements;
 pub mod api_tokens;
+pub mod audit;
 pub mod documents;
 pub mod error;
+pub mod events;
 pub mod fiscal_code;
 pub mod listing;
 pub mod members;
@@ -32,6 +34,21 @@ use sea_orm::{
 };
 
 use error::DomainResult;
+
+/// Refuses an update made from a stale read: `expected` is the `version`
+/// the client last saw, `actual` the stored one. Nothing is changed.
+pub fn check_version(entity: &str, expected: i32, actual: i32) -> DomainResult<()> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(error::DomainError::conflict(
+            "CONFLICT",
+            format!(
+                "this {entity} changed since you read it (version {expected}, now {actual}); reload and try again"
+            ),
+        ))
+    }
+}
 
 /// An inclusive range of days; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

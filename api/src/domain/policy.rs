@@ -20,6 +20,8 @@ pub enum Action {
     ManageOwners,
     /// Create, list and revoke the organization's API tokens.
     ManageApiTokens,
+    /// Read the organization's audit log.
+    ViewAuditLog,
 }
 
 impl Action {
@@ -28,14 +30,14 @@ impl Action {
         match self {
             Self::ViewMembers => MemberRole::Viewer,
             Self::EditProfile => MemberRole::Editor,
-            Self::ManageMembers | Self::ManageApiTokens => MemberRole::Admin,
+            Self::ManageMembers | Self::ManageApiTokens | Self::ViewAuditLog => MemberRole::Admin,
             Self::ManageOwners => MemberRole::Owner,
         }
     }
 
     /// Whether the action changes anything (a READ token may not).
     pub fn writes(self) -> bool {
-        !matches!(self, Self::ViewMembers)
+        !matches!(self, Self::ViewMembers | Self::ViewAuditLog)
     }
 
     /// Whether only a person may do this: membership and tokens are never

@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{api_token, invitation, membership, user};
 
+use super::mutation::{UserError, user_errors};
 use super::{
     context::{RequestState, state},
     enums::{Language, MemberRole, TokenScope},
@@ -14,48 +15,7 @@ use super::{
     ids::{self, NodeKind},
     organizations::Organization,
 };
-use crate::domain::{
-    accounts, api_tokens,
-    error::{DomainError, DomainResult},
-    members,
-};
-
-/// A problem with a mutation's input that the user can fix.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct UserError {
-    /// The input field at fault, if one is.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
-    /// Stable machine-readable reason (`INVALID_INPUT`, `LAST_OWNER`,
-    /// `ALREADY_MEMBER`, `ALREADY_ACCEPTED`).
-    pub code: String,
-}
-
-/// Splits a domain result into a value or user errors; everything the user
-/// cannot fix (permissions, missing records, the database) stays an error.
-fn user_errors<T>(result: DomainResult<T>) -> ApiResult<(Option<T>, Vec<UserError>)> {
-    match result {
-        Ok(value) => Ok((Some(value), Vec::new())),
-        Err(DomainError::InvalidInput { field, message }) => Ok((
-            None,
-            vec![UserError {
-                field,
-                message,
-                code: "INVALID_INPUT".into(),
-            }],
-        )),
-        Err(DomainError::Conflict { code, message }) => Ok((
-            None,
-            vec![UserError {
-                field: None,
-                message,
-                code: code.into(),
-            }],
-        )),
-        Err(other) => Err(other.into()),
-    }
-}
+use crate::domain::{accounts, api_tokens, members};
 
 /// A person using Pactum, as seen by fellow members.
 pub struct User(pub user::Model);
@@ -478,7 +438,7 @@ impl AccountMutation {
     ) -> ApiResult<MembershipPayload> {
         let s = state(ctx)?;
         let id = ids::decode(&input.membership_id, NodeKind::Membership, "membershipId")?;
-        let result = members::remove_member(&s.db, &s.actor, id).await;
+        let result = members::remove_member(&s.db, &s.actor, id, Utc::now()).await;
         let (membership, user_errors) = user_errors(result)?;
         Ok(MembershipPayload {
             membership: membership.map(Membership),
@@ -544,14 +504,9 @@ impl AccountMutation {
         input: UpdateMyProfileInput,
     ) -> ApiResult<UpdateMyProfilePayload> {
         let s = state(ctx)?;
-        let Some(user_id) = s.actor.user_id() else {
-            return Err(ApiError::Unauthenticated(
-                "log in as a person to change a profile".into(),
-            ));
-        };
         let result = accounts::update_profile(
             &s.db,
-            user_id,
+            &s.actor,
             input.display_name.as_deref(),
             input.preferred_language.map(Into::into),
             Utc::now(),

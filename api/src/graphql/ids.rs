@@ -67,6 +67,13 @@ impl NodeKind {
     }
 }
 
+impl NodeKind {
+    /// The kind whose type name is `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// The global ID of record `id` of `kind`.
 pub fn encode(kind: NodeKind, id: i64) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))

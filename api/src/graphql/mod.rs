@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod agreements;
+pub mod audit;
 pub mod connection;
 pub mod context;
 pub mod documents;
@@ -16,6 +17,7 @@ pub mod enums;
 pub mod error;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod organizations;
 pub mod results;

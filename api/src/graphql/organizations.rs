@@ -46,6 +46,20 @@ impl Organization {
     pub async fn id(&self) -> ID {
         ids::encode(NodeKind::Organization, self.0.id)
     }
+    /// Every change made within the organization, newest first, as a
+    /// hash-chained log; for its ADMINs and OWNERs.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::audit::AuditLogFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<super::connection::Conn<super::audit::AuditEntry>> {
+        super::audit::audit_log(ctx, self.0.id, filter, first, after, last, before).await
+    }
     /// The organization's members and their roles; for its members only.
     async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::Membership>> {
         super::accounts::members_of(state(ctx)?, self.0.id).await

@@ -1,0 +1,46 @@
+//! Domain events: each state change also records what happened, typed, in
+//! the same transaction, so alerts (the mail outbox) and subscriptions can
+//! follow the `domain_events` table without touching the mutations.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use entities::{domain_event, enums::EventKind};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::error::DomainResult;
+
+/// One thing that happened.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// What happened.
+    pub kind: EventKind,
+    /// The organization it happened in.
+    pub organization_id: Option<i64>,
+    /// The record's type ("Agreement").
+    pub entity: &'static str,
+    /// The record's id.
+    pub entity_id: i64,
+    /// The person who caused it.
+    pub actor_user_id: Option<i64>,
+    /// Details for consumers (e.g. which party signed).
+    pub payload: serde_json::Value,
+}
+
+/// Records `event`. Call inside the change's transaction.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    event: Event,
+    now: DateTime<Utc>,
+) -> DomainResult<domain_event::Model> {
+    Ok(domain_event::ActiveModel {
+        kind: Set(event.kind),
+        organization_id: Set(event.organization_id),
+        entity: Set(event.entity.to_owned()),
+        entity_id: Set(event.entity_id),
+        actor_user_id: Set(event.actor_user_id),
+        payload: Set(event.payload.to_string()),
+        created_at: Set(now.trunc_subsecs(6)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
