@@ -529,3 +529,70 @@ async fn cookie_requests_from_a_foreign_origin_are_refused() {
         .await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn a_session_in_use_slides_forward_but_never_past_its_hard_limit() {
+    let app = TestApp::spawn_with(|c| {
+        c.session_idle_minutes = 60;
+        c.session_max_days = 1;
+    })
+    .await;
+    let org = fixtures::organization(
+        &app.db,
+        "org",
+        "Org",
+        entities::enums::OrganizationKind::Ngo,
+        None,
+    )
+    .await;
+    let secret = accounts::member_session(&app.db, org.id, MemberRole::Viewer).await;
+    let hash = accounts::secret_hash(&secret);
+    let now = chrono::Utc::now();
+    let set = |last_seen: chrono::DateTime<chrono::Utc>,
+               expires: chrono::DateTime<chrono::Utc>,
+               absolute: chrono::DateTime<chrono::Utc>| {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(last_seen))
+            .col_expr(session::Column::ExpiresAt, Expr::value(expires))
+            .col_expr(session::Column::AbsoluteExpiresAt, Expr::value(absolute))
+            .filter(session::Column::TokenHash.eq(hash.clone()))
+            .exec(&app.db)
+    };
+    let stored = || {
+        session::Entity::find()
+            .filter(session::Column::TokenHash.eq(hash.clone()))
+            .one(&app.db)
+    };
+    // Idle for 50 of its 60 minutes: using it pushes expiry an hour ahead.
+    set(
+        now - chrono::Duration::minutes(50),
+        now + chrono::Duration::minutes(10),
+        now + chrono::Duration::hours(20),
+    )
+    .await
+    .unwrap();
+    app.data_as(Some(&secret), ME, json!({})).await;
+    let renewed = stored().await.unwrap().unwrap();
+    assert!(
+        renewed.expires_at > now + chrono::Duration::minutes(59),
+        "{renewed:?}"
+    );
+    // Near its hard limit, renewal stops at the limit...
+    let limit = now + chrono::Duration::minutes(30);
+    set(now - chrono::Duration::minutes(5), limit, limit)
+        .await
+        .unwrap();
+    app.data_as(Some(&secret), ME, json!({})).await;
+    let capped = stored().await.unwrap().unwrap();
+    assert!(capped.expires_at <= limit, "{capped:?}");
+    // ...and once there the session is over, however recently it was used.
+    let past = now - chrono::Duration::seconds(1);
+    set(now, past, past).await.unwrap();
+    let (status, body) = app
+        .post_json_as(Some(&secret), json!({ "query": ME }))
+        .await;
+    assert_eq!(
+        (status, TestApp::codes(&body)),
+        (401, vec!["UNAUTHENTICATED".to_owned()])
+    );
+}
