@@ -147,11 +147,11 @@ fn payload(result: DomainResult<entities::agreement::Model>) -> ApiResult<Agreem
 }
 
 fn agreement_id(id: &ID) -> ApiResult<i64> {
-    Ok(ids::decode(id, NodeKind::Agreement, "agreementId")?)
+    ids::decode(id, NodeKind::Agreement, "agreementId")
 }
 
 fn organization_id(id: &ID, field: &str) -> ApiResult<i64> {
-    Ok(ids::decode(id, NodeKind::Organization, field)?)
+    ids::decode(id, NodeKind::Organization, field)
 }
 
 /// Mutations of the agreement lifecycle.
