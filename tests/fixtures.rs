@@ -41,6 +41,7 @@ pub async fn organization(
         contact_email: Set(None),
         description: Set(None),
         search_text: Set(searchable(&[name, county.unwrap_or_default()])),
+        version: Set(1),
         created_at: Set(created),
         updated_at: Set(created),
     }
@@ -72,6 +73,7 @@ pub async fn agreement(
         visibility: Set(visibility),
         search_text: Set(searchable(&[title])),
         version: Set(1),
+        termination_reason: Set(None),
         created_at: Set(created),
         updated_at: Set(created),
     }

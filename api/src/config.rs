@@ -84,6 +84,10 @@ pub struct Config {
     pub session_idle_minutes: u32,
     /// `PACTUM_SESSION_MAX_DAYS`: no session lives longer than this.
     pub session_max_days: u32,
+    /// `PACTUM_EXPIRY_INTERVAL_SECONDS`: how often the server marks ACTIVE
+    /// agreements past their end date EXPIRED (also once at start); 0
+    /// turns the job off on this node.
+    pub expiry_interval_seconds: u64,
 }
 
 /// How a provider is spoken to.
@@ -158,6 +162,7 @@ impl Default for Config {
             auth_providers: Vec::new(),
             session_idle_minutes: 7 * 24 * 60,
             session_max_days: 30,
+            expiry_interval_seconds: 3600,
         }
     }
 }

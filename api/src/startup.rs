@@ -1,7 +1,7 @@
 //! Building and running the application: connect, migrate, bind, serve until
 //! told to stop. The listener is bound here so tests can ask for port 0.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use migration::MigratorTrait;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::Config,
     db,
+    domain::agreement_lifecycle,
     graphql::build_schema,
     http::{AppState, RouterError, router},
     metrics::Metrics,
@@ -40,6 +41,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    expiry_interval: Option<Duration>,
 }
 
 impl Application {
@@ -53,6 +55,8 @@ impl Application {
         if config.public_url.is_empty() {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
+        let expiry_interval = (config.expiry_interval_seconds > 0)
+            .then(|| Duration::from_secs(config.expiry_interval_seconds));
         let auth = crate::auth::AuthState::new(&config)?;
         let state = AppState {
             auth,
@@ -66,6 +70,7 @@ impl Application {
             listener,
             router,
             db,
+            expiry_interval,
         })
     }
 
@@ -80,13 +85,23 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Meanwhile a background task expires agreements past their end date
+    /// (once at start, then every `expiry_interval_seconds`); it stops with
+    /// the server.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), std::io::Error> {
-        axum::serve(self.listener, self.router)
+        let expiry = self
+            .expiry_interval
+            .map(|every| tokio::spawn(agreement_lifecycle::run_expiry(self.db.clone(), every)));
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        if let Some(task) = expiry {
+            task.abort();
+        }
+        served
     }
 }
 

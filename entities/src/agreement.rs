@@ -31,6 +31,8 @@ pub struct Model {
     pub search_text: String,
     /// Optimistic-concurrency version, bumped on every change.
     pub version: i32,
+    /// Why a party ended it early (TERMINATED only).
+    pub termination_reason: Option<String>,
     /// When the record was created.
     pub created_at: DateTimeUtc,
     /// When the record last changed.

@@ -34,6 +34,8 @@ pub struct Model {
     pub description: Option<String>,
     /// Lower-case, diacritics-free text searched by `search`.
     pub search_text: String,
+    /// Optimistic-concurrency version, bumped on every profile change.
+    pub version: i32,
     /// When the record was created.
     pub created_at: DateTimeUtc,
     /// When the record last changed.

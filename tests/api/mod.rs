@@ -1,5 +1,6 @@
 //! The test modules, one per area.
 
+mod agreement_writes;
 mod audit;
 mod demo;
 mod filters;
@@ -9,6 +10,7 @@ mod limits;
 mod login;
 mod matrix;
 mod members;
+mod organization_writes;
 mod pagination;
 mod schema;
 mod search;

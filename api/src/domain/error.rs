@@ -32,6 +32,15 @@ pub enum DomainError {
         /// What is wrong, in words a user understands.
         message: String,
     },
+    /// A value that must be unique is already used (slug, fiscal code);
+    /// sent as a `TAKEN` user error on `field`.
+    #[error("{message}")]
+    Taken {
+        /// The input field holding the value.
+        field: String,
+        /// What is taken, in words a user understands.
+        message: String,
+    },
     /// No valid credentials.
     #[error("{0}")]
     Unauthenticated(String),
@@ -60,6 +69,31 @@ impl DomainError {
             code,
             message: message.into(),
         }
+    }
+}
+
+impl DomainError {
+    /// A [`DomainError::Taken`] about one field.
+    pub fn taken(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Taken {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Maps a unique-key violation to [`DomainError::Taken`]: `keys` pairs
+    /// a fragment of the violated index's or column's name (as PostgreSQL
+    /// and SQLite report it) with the input field and message to report.
+    /// Other errors pass through as [`DomainError::Database`].
+    pub fn on_unique(err: DbErr, keys: &[(&str, &str, &str)]) -> Self {
+        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err()
+            && let Some((_, field, message)) = keys
+                .iter()
+                .find(|(fragment, _, _)| detail.contains(fragment))
+        {
+            return Self::taken(*field, *message);
+        }
+        err.into()
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod actor;
+pub mod agreement_lifecycle;
 pub mod agreements;
 pub mod api_tokens;
 pub mod audit;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod fiscal_code;
 pub mod listing;
 pub mod members;
+pub mod organization_profiles;
 pub mod organizations;
 pub mod pagination;
 pub mod policy;

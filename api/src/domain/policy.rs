@@ -22,6 +22,13 @@ pub enum Action {
     ManageApiTokens,
     /// Read the organization's audit log.
     ViewAuditLog,
+    // agreements
+    /// Draft agreements the organization initiates: create, edit, change
+    /// parties, propose.
+    EditAgreements,
+    /// Commit the organization to (or out of) an agreement: sign, decline,
+    /// withdraw, terminate. Only a person may: a signature has a name.
+    SignAgreements,
 }
 
 impl Action {
@@ -32,6 +39,9 @@ impl Action {
             Self::EditProfile => MemberRole::Editor,
             Self::ManageMembers | Self::ManageApiTokens | Self::ViewAuditLog => MemberRole::Admin,
             Self::ManageOwners => MemberRole::Owner,
+            // agreements
+            Self::EditAgreements => MemberRole::Editor,
+            Self::SignAgreements => MemberRole::Admin,
         }
     }
 
@@ -46,6 +56,8 @@ impl Action {
         matches!(
             self,
             Self::ViewMembers | Self::ManageMembers | Self::ManageOwners | Self::ManageApiTokens
+                // agreements
+                | Self::SignAgreements
         )
     }
 }
@@ -77,6 +89,18 @@ fn role_name(role: MemberRole) -> &'static str {
         MemberRole::Admin => "ADMIN",
         MemberRole::Editor => "EDITOR",
         MemberRole::Viewer => "VIEWER",
+    }
+}
+
+// agreements
+/// Decides whether `actor` may create a new organization: any logged-in
+/// person (who becomes its OWNER), never an API token, which acts only for
+/// its own organization. Returns the person's user id.
+pub fn may_create_organization(actor: &Actor) -> Result<i64, Denied> {
+    match actor {
+        Actor::Anonymous => Err(Denied::NotLoggedIn),
+        Actor::Token(_) => Err(Denied::PersonOnly),
+        Actor::User(user) => Ok(user.user_id),
     }
 }
 

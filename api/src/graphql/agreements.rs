@@ -59,6 +59,10 @@ impl Agreement {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// Why a party ended it early (TERMINATED agreements only).
+    async fn termination_reason(&self) -> Option<&str> {
+        self.0.termination_reason.as_deref()
+    }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -99,6 +99,10 @@ impl From<DomainError> for ApiError {
                 reason: code,
                 message,
             },
+            DomainError::Taken { field, message } => Self::BadUserInput {
+                field: Some(field),
+                message,
+            },
             DomainError::Unauthenticated(message) => Self::Unauthenticated(message),
             DomainError::Forbidden(message) => Self::Forbidden(message),
             DomainError::Database(db) => Self::Internal(format!("database: {db}")),

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod agreement_mutations;
 pub mod agreements;
 pub mod audit;
 pub mod connection;
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod organization_mutations;
 pub mod organizations;
 pub mod results;
 pub mod stats;
@@ -47,7 +49,11 @@ pub struct Query(
 
 /// The root mutation: every area's mutations merged.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    organization_mutations::OrganizationMutation,
+    agreement_mutations::AgreementMutation,
+);
 
 /// The executable schema.
 pub type PactumSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -17,7 +17,8 @@ pub struct UserError {
     /// What is wrong.
     pub message: String,
     /// Stable machine-readable reason: `INVALID_INPUT`, `CONFLICT` (stale
-    /// version), `ILLEGAL_TRANSITION`, `LAST_OWNER`, `ALREADY_MEMBER`, ...
+    /// version), `ILLEGAL_TRANSITION`, `TAKEN` (a unique value already
+    /// used), `LAST_OWNER`, `ALREADY_MEMBER`, ...
     pub code: String,
 }
 
@@ -41,6 +42,14 @@ pub fn user_errors<T>(result: DomainResult<T>) -> ApiResult<(Option<T>, Vec<User
                 field: None,
                 message,
                 code: code.into(),
+            }],
+        )),
+        Err(DomainError::Taken { field, message }) => Ok((
+            None,
+            vec![UserError {
+                field: Some(field),
+                message,
+                code: "TAKEN".into(),
             }],
         )),
         Err(other) => Err(other.into()),

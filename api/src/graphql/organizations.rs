@@ -113,6 +113,10 @@ impl Organization {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// Version for optimistic concurrency (`updateOrganization`).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
 
     /// Agreements this organization is a party to, newest first.
     #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]

@@ -310,6 +310,7 @@ async fn insert_organizations<T: ConnectionTrait>(txn: &T) -> DomainResult<Ids> 
             contact_email: Set(o.contact_email.map(str::to_owned)),
             description: Set(Some(o.description.to_owned())),
             search_text: Set(searchable(&[o.name, o.county, o.locality, o.description])),
+            version: Set(1),
             created_at: Set(created),
             updated_at: Set(created),
         }
@@ -793,6 +794,7 @@ async fn insert_agreements<T: ConnectionTrait>(txn: &T, orgs: &Ids) -> DomainRes
             visibility: Set(a.visibility),
             search_text: Set(searchable(&[a.title, a.objectives])),
             version: Set(1),
+            termination_reason: Set(None),
             created_at: Set(at(a.created, 9)?),
             updated_at: Set(at(a.updated, 16)?),
         }

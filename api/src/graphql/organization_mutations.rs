@@ -1,0 +1,154 @@
+//! Registering organizations and editing their profile. `createOrganization`
+//! makes the caller the new organization's OWNER; `updateOrganization`
+//! carries the `version` read. A fiscal code with a wrong check digit is an
+//! `INVALID_INPUT` user error on `fiscalCode`; a slug or fiscal code already
+//! used is a `TAKEN` user error on that field.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::Utc;
+
+use super::{
+    context::state,
+    enums::OrganizationKind,
+    error::ApiResult,
+    ids::{self, NodeKind},
+    mutation::{UserError, user_errors},
+    organizations::Organization,
+};
+use crate::domain::organization_profiles::{self as domain, NewOrganization, ProfileChanges};
+
+/// Input of `createOrganization`.
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    /// Official name.
+    pub name: String,
+    /// URL handle (lower-case letters, digits, dashes); made from the name
+    /// when left out.
+    pub slug: Option<String>,
+    /// Kind of body.
+    pub kind: OrganizationKind,
+    /// Romanian fiscal code (CIF), with or without "RO"; the check digit is
+    /// verified.
+    pub fiscal_code: Option<String>,
+    /// County (județ).
+    pub county: Option<String>,
+    /// Locality.
+    pub locality: Option<String>,
+    /// Public website (http:// or https://).
+    pub website: Option<String>,
+    /// Public contact e-mail.
+    pub contact_email: Option<String>,
+    /// Short presentation.
+    pub description: Option<String>,
+}
+
+/// Input of `updateOrganization`: fields left out stay as they are; `null`
+/// clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    /// The organization.
+    pub organization_id: ID,
+    /// The `version` read; a stale one is a CONFLICT user error.
+    pub version: i32,
+    /// New official name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New kind.
+    pub kind: Option<OrganizationKind>,
+    /// New fiscal code (null clears it).
+    pub fiscal_code: MaybeUndefined<String>,
+    /// New county (null clears it).
+    pub county: MaybeUndefined<String>,
+    /// New locality (null clears it).
+    pub locality: MaybeUndefined<String>,
+    /// New website (null clears it).
+    pub website: MaybeUndefined<String>,
+    /// New contact e-mail (null clears it).
+    pub contact_email: MaybeUndefined<String>,
+    /// New presentation (null clears it).
+    pub description: MaybeUndefined<String>,
+}
+
+/// Result of `createOrganization` and `updateOrganization`.
+#[derive(SimpleObject)]
+pub struct OrganizationPayload {
+    /// The organization as saved.
+    pub organization: Option<Organization>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+/// `Some(None)` for an explicit null, `None` when left out.
+pub fn change<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}
+
+/// Mutations about organizations.
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+#[Object]
+impl OrganizationMutation {
+    /// Registers an organization; you become its OWNER (people only, not
+    /// API tokens).
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganizationInput,
+    ) -> ApiResult<OrganizationPayload> {
+        let s = state(ctx)?;
+        let new = NewOrganization {
+            name: input.name,
+            slug: input.slug,
+            kind: input.kind.into(),
+            fiscal_code: input.fiscal_code,
+            county: input.county,
+            locality: input.locality,
+            website: input.website,
+            contact_email: input.contact_email,
+            description: input.description,
+        };
+        let result = domain::create(&s.db, &s.actor, new, Utc::now()).await;
+        let (organization, user_errors) = user_errors(result)?;
+        Ok(OrganizationPayload {
+            organization: organization.map(Organization),
+            user_errors,
+        })
+    }
+
+    /// Edits an organization's public profile (EDITOR).
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganizationInput,
+    ) -> ApiResult<OrganizationPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?;
+        let changes = ProfileChanges {
+            name: input.name,
+            slug: input.slug,
+            kind: input.kind.map(Into::into),
+            fiscal_code: change(input.fiscal_code),
+            county: change(input.county),
+            locality: change(input.locality),
+            website: change(input.website),
+            contact_email: change(input.contact_email),
+            description: change(input.description),
+        };
+        let result = domain::update(&s.db, &s.actor, id, input.version, changes, Utc::now()).await;
+        let (organization, user_errors) = user_errors(result)?;
+        Ok(OrganizationPayload {
+            organization: organization.map(Organization),
+            user_errors,
+        })
+    }
+}
