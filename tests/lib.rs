@@ -33,6 +33,9 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database's URL (for running the CLI against it).
     pub database_url: String,
+    /// A Bearer secret [`TestApp::query`] and [`TestApp::data`] send, when a
+    /// test acts as someone throughout (anonymous when `None`).
+    pub bearer: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -83,6 +86,7 @@ impl TestApp {
             db,
             backend,
             database_url,
+            bearer: None,
             shutdown: Some(tx),
             sqlite_file,
         }
@@ -119,10 +123,14 @@ impl TestApp {
 
     /// POSTs `body` as JSON; returns status and parsed body.
     pub async fn post_json(&self, body: Value) -> (u16, Value) {
-        let response = self
+        let mut request = self
             .client
             .post(self.graphql_url())
-            .header("content-type", "application/json")
+            .header("content-type", "application/json");
+        if let Some(secret) = &self.bearer {
+            request = request.header("authorization", format!("Bearer {secret}"));
+        }
+        let response = request
             .body(body.to_string())
             .send()
             .await

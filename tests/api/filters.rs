@@ -96,7 +96,7 @@ async fn adjust_activity(
 /// | Municipiul Epsilon | MUNICIPALITY        | Cluj      | 2020-06-01 |
 /// | Primaria Zeta      | MUNICIPALITY        | -         | 2023-01-01 |
 async fn world() -> TestApp {
-    let app = TestApp::spawn().await;
+    let mut app = TestApp::spawn().await;
     let db = &app.db;
     let alfa = dated_organization(
         db,
@@ -379,6 +379,12 @@ async fn world() -> TestApp {
         .await;
         adjust_activity(db, model, created).await;
     }
+    // Every record here is PUBLIC, but the DRAFT "Parteneriat delta" is seen
+    // only by its parties: the lists are read as an integration of Zeta's.
+    let zeta_token =
+        pactum_tests::accounts::api_token(&app.db, zeta.id, entities::enums::TokenScope::Read)
+            .await;
+    app.bearer = Some(zeta_token);
     app
 }
 

@@ -278,3 +278,64 @@ async fn an_activity_does_not_reveal_a_hidden_agreement() {
     assert_eq!(node["agreement"], Value::Null);
     assert_eq!(node["organizers"]["totalCount"], 2);
 }
+
+#[tokio::test]
+async fn a_draft_is_seen_only_by_its_parties_whatever_its_visibility() {
+    let app = TestApp::spawn().await;
+    let org = |slug: &'static str| {
+        fixtures::organization(&app.db, slug, slug, OrganizationKind::Ngo, None)
+    };
+    let (a, b, stranger) = (org("a").await, org("b").await, org("c").await);
+    let draft = fixtures::agreement(
+        &app.db,
+        "Ciornă publică",
+        &[a.id, b.id],
+        AgreementStatus::Draft,
+        Visibility::Public,
+        None,
+    )
+    .await;
+    let query = "query($id: ID!) { agreements { totalCount }
+        stats { agreementsByStatus { key count } } node(id: $id) { id } }";
+    let vars = json!({ "id": global_id("Agreement", draft.id) });
+    for (who, secret, sees) in [
+        ("anonymous", None, false),
+        (
+            "a stranger",
+            Some(
+                pactum_tests::accounts::member_session(
+                    &app.db,
+                    stranger.id,
+                    entities::enums::MemberRole::Owner,
+                )
+                .await,
+            ),
+            false,
+        ),
+        (
+            "a party",
+            Some(
+                pactum_tests::accounts::member_session(
+                    &app.db,
+                    b.id,
+                    entities::enums::MemberRole::Viewer,
+                )
+                .await,
+            ),
+            true,
+        ),
+    ] {
+        let data = app.data_as(secret.as_deref(), query, vars.clone()).await;
+        let count = i64::from(sees);
+        assert_eq!(data["agreements"]["totalCount"], count, "{who}");
+        assert_eq!(data["node"].is_null(), !sees, "{who}");
+        let drafts: i64 = data["stats"]["agreementsByStatus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["key"] == "DRAFT")
+            .map(|b| b["count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(drafts, count, "{who}");
+    }
+}

@@ -82,12 +82,23 @@ fn with_any_party(orgs: Vec<i64>) -> Condition {
 }
 
 /// The agreements `actor` may see.
+///
+/// A DRAFT is work in progress: whatever its visibility, only its parties'
+/// members see it until it is proposed.
 pub fn visible(actor: &Actor) -> Select<agreement::Entity> {
-    agreement::Entity::find().filter(visible_to(
-        actor,
-        agreement::Column::Visibility,
-        with_any_party,
-    ))
+    let members = actor.member_of();
+    let mut not_a_draft_or_mine =
+        Condition::any().add(agreement::Column::Status.ne(AgreementStatus::Draft));
+    if !members.is_empty() {
+        not_a_draft_or_mine = not_a_draft_or_mine.add(with_any_party(members));
+    }
+    agreement::Entity::find()
+        .filter(visible_to(
+            actor,
+            agreement::Column::Visibility,
+            with_any_party,
+        ))
+        .filter(not_a_draft_or_mine)
 }
 
 /// Lists the agreements `actor` may see, filtered and ordered.
