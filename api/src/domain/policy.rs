@@ -22,6 +22,13 @@ pub enum Action {
     ManageApiTokens,
     /// Read the organization's audit log.
     ViewAuditLog,
+    // activities and results
+    /// Plan, edit, cancel and complete the organization's activities, invite
+    /// co-organizers, accept or decline co-organizing, record participation
+    /// and link documents.
+    ManageActivities,
+    /// Create and edit the organization's funded projects and indicators.
+    ManageProjects,
 }
 
 impl Action {
@@ -32,6 +39,8 @@ impl Action {
             Self::EditProfile => MemberRole::Editor,
             Self::ManageMembers | Self::ManageApiTokens | Self::ViewAuditLog => MemberRole::Admin,
             Self::ManageOwners => MemberRole::Owner,
+            // activities and results
+            Self::ManageActivities | Self::ManageProjects => MemberRole::Editor,
         }
     }
 
@@ -133,6 +142,9 @@ mod tests {
             (Action::ManageMembers, [true, true, false, false]),
             (Action::ManageApiTokens, [true, true, false, false]),
             (Action::ManageOwners, [true, false, false, false]),
+            // activities and results
+            (Action::ManageActivities, [true, true, true, false]),
+            (Action::ManageProjects, [true, true, true, false]),
         ];
         for (action, allowed) in table {
             for (role, allow) in [Owner, Admin, Editor, Viewer].into_iter().zip(allowed) {
