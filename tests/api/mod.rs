@@ -1,5 +1,6 @@
 //! The test modules, one per area.
 
+mod activities_writes;
 mod audit;
 mod demo;
 mod filters;
@@ -10,6 +11,7 @@ mod login;
 mod matrix;
 mod members;
 mod pagination;
+mod results_writes;
 mod schema;
 mod search;
 mod statements;
