@@ -1162,3 +1162,108 @@ async fn participation_counts_and_documents_of_an_activity() {
         .await;
     assert_eq!(payload["activity"]["version"], version);
 }
+
+#[tokio::test]
+async fn organizers_listed_before_acceptance_existed_count_as_accepted() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::ConnectionTrait;
+
+    let w = world().await;
+    let activity = fixtures::activity(
+        &w.app.db,
+        fixtures::ActivitySpec {
+            title: "Curs comun din 2023",
+            kind: entities::enums::ActivityKind::TrainingCourse,
+            status: entities::enums::ActivityStatus::Completed,
+            visibility: Visibility::Private,
+            start: fixtures::date(2023, 5, 10),
+            organizers: &[w.lugoj, w.ong],
+            participants: &[],
+            documents: &[],
+            agreement: None,
+            project: None,
+        },
+    )
+    .await;
+    // Back to the schema before this change (the column and what it held
+    // go), then forward again, as an existing installation upgrades.
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let mine = names
+        .iter()
+        .position(|n| n == "m20261124_000007_activity_writes")
+        .unwrap();
+    let steps = u32::try_from(names.len() - mine).unwrap();
+    Migrator::down(&w.app.db, Some(steps)).await.unwrap();
+    let gone = w
+        .app
+        .db
+        .execute_unprepared("SELECT accepted_at FROM activity_organizers")
+        .await;
+    assert!(gone.is_err(), "the column was dropped");
+    Migrator::up(&w.app.db, None).await.unwrap();
+
+    let rows = entities::activity_organizer::Entity::find()
+        .all(&w.app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row.accepted_at, Some(activity.created_at));
+    }
+    let body = w
+        .activity(
+            Some(&w.ong_viewer),
+            &json!(global_id("Activity", activity.id)),
+        )
+        .await;
+    assert_eq!(
+        slugs(&body["data"]["activity"]["organizers"]),
+        ["lugoj", "ong-integritate"],
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn completing_and_cancelling_at_the_same_moment_one_wins() {
+    let w = world().await;
+    for round in 0..5 {
+        let id = w
+            .create(new_activity(&w, &format!("Curs {round}"), -1, "PUBLIC"))
+            .await["id"]
+            .clone();
+        let complete = w.run(
+            &w.editor,
+            "completeActivity",
+            "CompleteActivityInput",
+            json!({ "activityId": id, "version": 1, "outcomes": "Gata", "certificatesIssued": 3 }),
+        );
+        let cancel = w.run(
+            &w.editor,
+            "cancelActivity",
+            "CancelActivityInput",
+            json!({ "activityId": id, "version": 1 }),
+        );
+        let (completed, cancelled) = tokio::join!(complete, cancel);
+        let won: Vec<&Value> = [&completed, &cancelled]
+            .into_iter()
+            .filter(|p| p["userErrors"] == json!([]))
+            .collect();
+        assert_eq!(won.len(), 1, "{completed} {cancelled}");
+        let lost = if won[0] == &completed {
+            &cancelled
+        } else {
+            &completed
+        };
+        assert_eq!(user_error(lost).1, "CONFLICT", "{lost}");
+        let now = w.activity(Some(&w.editor), &id).await;
+        assert_eq!(
+            now["data"]["activity"]["status"],
+            won[0]["activity"]["status"]
+        );
+        assert_eq!(now["data"]["activity"]["version"], 2);
+        assert_eq!(w.events(raw_id(&id)).await.len(), 2);
+    }
+}
