@@ -194,6 +194,7 @@ pub async fn activity(db: &DatabaseConnection, spec: ActivitySpec<'_>) -> activi
         online_url: Set(None),
         certificates_issued: Set(0),
         outcomes: Set(None),
+        cancellation_reason: Set(None),
         visibility: Set(spec.visibility),
         search_text: Set(searchable(&[spec.title])),
         version: Set(1),
@@ -208,6 +209,7 @@ pub async fn activity(db: &DatabaseConnection, spec: ActivitySpec<'_>) -> activi
             id: NotSet,
             activity_id: Set(model.id),
             organization_id: Set(*org),
+            accepted_at: Set(Some(created)),
         }
         .insert(db)
         .await
@@ -258,6 +260,7 @@ pub async fn project(
         summary: Set(String::new()),
         search_text: Set(searchable(&[code, title])),
         created_at: Set(at(start)),
+        version: Set(1),
     }
     .insert(db)
     .await
@@ -271,6 +274,8 @@ pub async fn project(
             baseline: Set(0.0),
             target: Set(*target),
             achieved: Set(*achieved),
+            derivation: Set(None),
+            version: Set(1),
         }
         .insert(db)
         .await

@@ -32,7 +32,7 @@ use tokio::process::{Child, Command};
 const PEERS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/peers");
 
 /// How long a peer may take to print its first line.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
+const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The client the peers know: `client_id`.
 pub const CLIENT_ID: &str = "pactum";

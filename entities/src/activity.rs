@@ -37,6 +37,8 @@ pub struct Model {
     pub certificates_issued: i32,
     /// What came of it.
     pub outcomes: Option<String>,
+    /// Why it was cancelled, when it was and a reason was given.
+    pub cancellation_reason: Option<String>,
     /// Who may see it.
     pub visibility: Visibility,
     /// Lower-case, diacritics-free text searched by `search`.

@@ -13,6 +13,9 @@ pub struct Model {
     pub activity_id: i64,
     /// The organizer.
     pub organization_id: i64,
+    /// When an editor of the organization accepted being listed; NULL while
+    /// the invitation is pending (a pending organizer is not an organizer).
+    pub accepted_at: Option<DateTimeUtc>,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

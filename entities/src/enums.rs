@@ -308,3 +308,21 @@ pub enum EventKind {
     #[sea_orm(string_value = "MEMBER_INVITED")]
     MemberInvited,
 }
+
+/// The rule an indicator's achieved value is derived by, from the
+/// activities of its project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorDerivation {
+    /// Participants (trainers excluded) of the project's COMPLETED
+    /// TRAINING_COURSE activities.
+    #[sea_orm(string_value = "PEOPLE_TRAINED")]
+    PeopleTrained,
+    /// Certificates issued by the project's COMPLETED activities.
+    #[sea_orm(string_value = "CERTIFICATES_ISSUED")]
+    CertificatesIssued,
+    /// How many of the project's activities are COMPLETED.
+    #[sea_orm(string_value = "ACTIVITIES_COMPLETED")]
+    ActivitiesCompleted,
+}

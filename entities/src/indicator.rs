@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::enums::IndicatorDerivation;
+
 /// One result indicator.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "indicators")]
@@ -21,6 +23,11 @@ pub struct Model {
     pub target: f64,
     /// Value reached so far.
     pub achieved: f64,
+    /// The rule `achieved` is derived by; `None` when it is entered.
+    pub derivation: Option<IndicatorDerivation>,
+    /// Optimistic-concurrency version, bumped on every edit (not when a
+    /// derived value is recomputed).
+    pub version: i32,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

@@ -31,6 +31,8 @@ pub struct Model {
     pub search_text: String,
     /// When the record was created.
     pub created_at: DateTimeUtc,
+    /// Optimistic-concurrency version, bumped on every change.
+    pub version: i32,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

@@ -1,5 +1,6 @@
 //! The test modules, one per area.
 
+mod activities_writes;
 mod agreement_writes;
 mod audit;
 mod demo;
@@ -12,6 +13,7 @@ mod matrix;
 mod members;
 mod organization_writes;
 mod pagination;
+mod results_writes;
 mod schema;
 mod search;
 mod statements;

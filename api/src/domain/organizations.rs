@@ -105,15 +105,16 @@ pub async fn by_slug<C: ConnectionTrait>(
         .await?)
 }
 
-/// The organizations that organize each activity, in the order they were
-/// listed.
+/// The organizations that organize each activity (those that accepted
+/// being listed), in the order they were listed.
 pub fn organizers_of_activities() -> ChildQuery<organization::Entity> {
     let select = inner_join(
         organization::Entity::find(),
         "activity_organizers",
         column("activity_organizers", "organization_id")
             .equals((organization::Entity, organization::Column::Id)),
-    );
+    )
+    .filter(column("activity_organizers", "accepted_at").is_not_null());
     ChildQuery::new(
         select,
         ("activity_organizers", "activity_id"),

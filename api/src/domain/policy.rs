@@ -29,6 +29,13 @@ pub enum Action {
     /// Commit the organization to (or out of) an agreement: sign, decline,
     /// withdraw, terminate. Only a person may: a signature has a name.
     SignAgreements,
+    // activities and results
+    /// Plan, edit, cancel and complete the organization's activities, invite
+    /// co-organizers, accept or decline co-organizing, record participation
+    /// and link documents.
+    ManageActivities,
+    /// Create and edit the organization's funded projects and indicators.
+    ManageProjects,
 }
 
 impl Action {
@@ -42,6 +49,8 @@ impl Action {
             // agreements
             Self::EditAgreements => MemberRole::Editor,
             Self::SignAgreements => MemberRole::Admin,
+            // activities and results
+            Self::ManageActivities | Self::ManageProjects => MemberRole::Editor,
         }
     }
 
@@ -157,6 +166,9 @@ mod tests {
             (Action::ManageMembers, [true, true, false, false]),
             (Action::ManageApiTokens, [true, true, false, false]),
             (Action::ManageOwners, [true, false, false, false]),
+            // activities and results
+            (Action::ManageActivities, [true, true, true, false]),
+            (Action::ManageProjects, [true, true, true, false]),
         ];
         for (action, allowed) in table {
             for (role, allow) in [Owner, Admin, Editor, Viewer].into_iter().zip(allowed) {

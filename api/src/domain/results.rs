@@ -1,18 +1,40 @@
 //! Funded projects and their result indicators. Projects are public: the
 //! beneficiaries of public funds publish their results.
+//!
+//! An indicator's achieved value is either entered by an editor or derived
+//! from the project's activities by a named rule
+//! ([`IndicatorDerivation`]). Derived values are stored in the same
+//! `achieved` column the reads and the `stats` aggregates use, and are
+//! recomputed by [`recompute_derived`] inside the transaction of every
+//! activity change that can move them, so they are never stale.
 
 use std::collections::HashMap;
 
-use entities::{indicator, project};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::{
+    activity, activity_participation,
+    enums::{ActivityKind, ActivityStatus, IndicatorDerivation, ParticipantRole},
+    indicator, project,
+};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set, SqlErr, TransactionSession,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
 
 use super::{
     DateRange,
-    error::DomainResult,
+    actor::Actor,
+    audit::{self, Author, Change},
+    check_version,
+    error::{DomainError, DomainResult},
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
+    policy::{Action, authorize},
     search_condition,
+    text::searchable,
 };
 
 /// Which projects a list shows.
@@ -126,6 +148,530 @@ pub fn progress(indicator: &indicator::Model) -> Option<f64> {
     (indicator.target > 0.0).then(|| indicator.achieved / indicator.target)
 }
 
+// ---------------------------------------------------------------------------
+// Derived indicators
+// ---------------------------------------------------------------------------
+
+/// The value `rule` gives for `project` now, from its activities.
+pub async fn derived_value<C: ConnectionTrait>(
+    db: &C,
+    project: i64,
+    rule: IndicatorDerivation,
+) -> DomainResult<f64> {
+    let completed = activity::Entity::find()
+        .filter(activity::Column::ProjectId.eq(project))
+        .filter(activity::Column::Status.eq(ActivityStatus::Completed));
+    let value: Option<i64> = match rule {
+        IndicatorDerivation::PeopleTrained => {
+            let courses = completed
+                .filter(activity::Column::Kind.eq(ActivityKind::TrainingCourse))
+                .select_only()
+                .column(activity::Column::Id)
+                .into_query();
+            activity_participation::Entity::find()
+                .select_only()
+                .column_as(
+                    Expr::col(activity_participation::Column::Count).sum(),
+                    "total",
+                )
+                .filter(activity_participation::Column::ActivityId.in_subquery(courses))
+                .filter(activity_participation::Column::Role.ne(ParticipantRole::Trainer))
+                .into_tuple::<Option<i64>>()
+                .one(db)
+                .await?
+                .flatten()
+        }
+        IndicatorDerivation::CertificatesIssued => completed
+            .select_only()
+            .column_as(
+                Expr::col(activity::Column::CertificatesIssued).sum(),
+                "total",
+            )
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await?
+            .flatten(),
+        IndicatorDerivation::ActivitiesCompleted => {
+            Some(i64::try_from(completed.count(db).await?).unwrap_or(i64::MAX))
+        }
+    };
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "counts of people and certificates stay far below 2^52"
+    )]
+    Ok(value.unwrap_or(0) as f64)
+}
+
+/// Recomputes every derived indicator of `project` from its activities.
+/// Called inside the transaction of each activity mutation that can change
+/// a derived value (creation, completion, cancellation, a change of project,
+/// kind or certificates, participation counts), so readers never see a
+/// stale value. Recomputing does not bump the indicator's `version`: it
+/// touches no field a person edits.
+pub async fn recompute_derived<C: ConnectionTrait>(db: &C, project: i64) -> DomainResult<()> {
+    let derived = indicator::Entity::find()
+        .filter(indicator::Column::ProjectId.eq(project))
+        .filter(indicator::Column::Derivation.is_not_null())
+        .all(db)
+        .await?;
+    for found in derived {
+        let Some(rule) = found.derivation else {
+            continue;
+        };
+        let value = derived_value(db, project, rule).await?;
+        if value != found.achieved {
+            indicator::Entity::update_many()
+                .col_expr(indicator::Column::Achieved, Expr::value(value))
+                .filter(indicator::Column::Id.eq(found.id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------
+
+/// A stored enum's name as users see it (`PEOPLE_TRAINED`).
+fn name_of<E: ActiveEnum<Value = String>>(value: &E) -> String {
+    value.to_value()
+}
+
+/// A required text: trimmed, not empty, at most `max` characters.
+fn required(field: &str, value: &str, max: usize) -> DomainResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(DomainError::invalid(
+            field,
+            format!("`{field}` is required"),
+        ));
+    }
+    optional_text(field, value, max)
+}
+
+/// An optional text: trimmed, at most `max` characters (blank stays blank).
+fn optional_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(DomainError::invalid(
+            field,
+            format!("`{field}` is longer than {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A quantity: finite and not negative.
+fn quantity(field: &str, value: f64) -> DomainResult<f64> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!("`{field}` must be a number of at least 0"),
+        ))
+    }
+}
+
+/// What a new or edited project says.
+#[derive(Debug, Clone)]
+pub struct ProjectFields {
+    /// Project code(s); unique across Pactum.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Funding programme.
+    pub programme: String,
+    /// Financing contract number.
+    pub contract_number: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day (not before the first).
+    pub end_date: NaiveDate,
+    /// What the project sets out to do.
+    pub summary: String,
+}
+
+impl ProjectFields {
+    fn validated(self) -> DomainResult<Self> {
+        if self.end_date < self.start_date {
+            return Err(DomainError::invalid(
+                "endDate",
+                "the project cannot end before it starts",
+            ));
+        }
+        Ok(Self {
+            code: required("code", &self.code, 200)?,
+            title: required("title", &self.title, 500)?,
+            programme: required("programme", &self.programme, 300)?,
+            contract_number: match self.contract_number {
+                Some(n) => {
+                    Some(optional_text("contractNumber", &n, 200)?).filter(|n| !n.is_empty())
+                }
+                None => None,
+            },
+            start_date: self.start_date,
+            end_date: self.end_date,
+            summary: optional_text("summary", &self.summary, 10_000)?,
+        })
+    }
+
+    fn search_text(&self) -> String {
+        searchable(&[&self.code, &self.title, &self.programme, &self.summary])
+    }
+}
+
+impl From<&project::Model> for ProjectFields {
+    fn from(p: &project::Model) -> Self {
+        Self {
+            code: p.code.clone(),
+            title: p.title.clone(),
+            programme: p.programme.clone(),
+            contract_number: p.contract_number.clone(),
+            start_date: p.start_date,
+            end_date: p.end_date,
+            summary: p.summary.clone(),
+        }
+    }
+}
+
+/// Refuses a code another project already uses.
+async fn code_is_free<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+    except: Option<i64>,
+) -> DomainResult<()> {
+    let mut taken = project::Entity::find().filter(project::Column::Code.eq(code));
+    if let Some(id) = except {
+        taken = taken.filter(project::Column::Id.ne(id));
+    }
+    if taken.count(db).await? > 0 {
+        return Err(code_taken());
+    }
+    Ok(())
+}
+
+fn code_taken() -> DomainError {
+    DomainError::invalid("code", "another project already uses this code")
+}
+
+/// A unique-key violation on the code (a concurrent creation won) as the
+/// same user error as the check before it.
+fn on_unique_code(err: sea_orm::DbErr) -> DomainError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => code_taken(),
+        _ => err.into(),
+    }
+}
+
+/// Creates a project of `owner` (EDITOR of the owner).
+pub async fn create_project<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    owner: i64,
+    fields: ProjectFields,
+    now: DateTime<Utc>,
+) -> DomainResult<project::Model> {
+    authorize(actor, Action::ManageProjects, owner)?;
+    let fields = fields.validated()?;
+    let txn = db.begin().await?;
+    code_is_free(&txn, &fields.code, None).await?;
+    let created = project::ActiveModel {
+        owner_id: Set(owner),
+        search_text: Set(fields.search_text()),
+        code: Set(fields.code),
+        title: Set(fields.title),
+        programme: Set(fields.programme),
+        contract_number: Set(fields.contract_number),
+        start_date: Set(fields.start_date),
+        end_date: Set(fields.end_date),
+        summary: Set(fields.summary),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(on_unique_code)?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(owner),
+            "project.create",
+            "Project",
+            created.id,
+            None::<&()>,
+            Some(&created),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Takes a write lock on a project's row (PostgreSQL row lock; SQLite's
+/// single writer) and reads it.
+async fn lock_project<C: ConnectionTrait>(db: &C, id: i64) -> DomainResult<project::Model> {
+    project::Entity::update_many()
+        .col_expr(
+            project::Column::Version,
+            Expr::col(project::Column::Version),
+        )
+        .filter(project::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound { entity: "Project" })
+}
+
+/// Edits a project (EDITOR of its owner); `version` is the one last read.
+/// `change` receives the current fields and changes them.
+pub async fn update_project<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    change: impl FnOnce(&mut ProjectFields),
+    now: DateTime<Utc>,
+) -> DomainResult<project::Model> {
+    if matches!(actor, Actor::Anonymous) {
+        return Err(super::policy::Denied::NotLoggedIn.into());
+    }
+    let txn = db.begin().await?;
+    let current = lock_project(&txn, id).await?;
+    authorize(actor, Action::ManageProjects, current.owner_id)?;
+    check_version("project", version, current.version)?;
+    let mut fields = ProjectFields::from(&current);
+    change(&mut fields);
+    let fields = fields.validated()?;
+    if fields.code != current.code {
+        code_is_free(&txn, &fields.code, Some(id)).await?;
+    }
+    let before = current.clone();
+    let mut active: project::ActiveModel = current.into();
+    active.search_text = Set(fields.search_text());
+    active.code = Set(fields.code);
+    active.title = Set(fields.title);
+    active.programme = Set(fields.programme);
+    active.contract_number = Set(fields.contract_number);
+    active.start_date = Set(fields.start_date);
+    active.end_date = Set(fields.end_date);
+    active.summary = Set(fields.summary);
+    active.version = Set(before.version + 1);
+    let updated = active.update(&txn).await.map_err(on_unique_code)?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(updated.owner_id),
+            "project.update",
+            "Project",
+            updated.id,
+            Some(&before),
+            Some(&updated),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// What a new indicator says.
+#[derive(Debug, Clone)]
+pub struct NewIndicator {
+    /// What is measured.
+    pub name: String,
+    /// Unit ("persoane", "documente", ...).
+    pub unit: String,
+    /// Value before the project.
+    pub baseline: f64,
+    /// Value aimed for.
+    pub target: f64,
+    /// Value reached so far, for an entered indicator.
+    pub achieved: Option<f64>,
+    /// The rule the value is derived by, for a derived indicator.
+    pub derivation: Option<IndicatorDerivation>,
+}
+
+/// The user error for a value entered on a derived indicator.
+fn derived_refuses_value(rule: IndicatorDerivation) -> DomainError {
+    DomainError::invalid(
+        "achieved",
+        format!(
+            "this indicator is derived from the project's activities ({}); its achieved value cannot be entered",
+            name_of(&rule)
+        ),
+    )
+}
+
+/// Adds an indicator to a project (EDITOR of the project's owner). A
+/// derived indicator gets its value computed at once.
+pub async fn create_indicator<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: i64,
+    new: NewIndicator,
+    now: DateTime<Utc>,
+) -> DomainResult<indicator::Model> {
+    if matches!(actor, Actor::Anonymous) {
+        return Err(super::policy::Denied::NotLoggedIn.into());
+    }
+    let txn = db.begin().await?;
+    let project = lock_project(&txn, project_id).await?;
+    authorize(actor, Action::ManageProjects, project.owner_id)?;
+    if let (Some(rule), Some(_)) = (new.derivation, new.achieved) {
+        return Err(derived_refuses_value(rule));
+    }
+    let created = indicator::ActiveModel {
+        project_id: Set(project_id),
+        name: Set(required("name", &new.name, 500)?),
+        unit: Set(optional_text("unit", &new.unit, 100)?),
+        baseline: Set(quantity("baseline", new.baseline)?),
+        target: Set(quantity("target", new.target)?),
+        achieved: Set(quantity("achieved", new.achieved.unwrap_or(0.0))?),
+        derivation: Set(new.derivation),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    recompute_derived(&txn, project_id).await?;
+    let created = indicator::Entity::find_by_id(created.id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound {
+            entity: "Indicator",
+        })?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(project.owner_id),
+            "indicator.create",
+            "Indicator",
+            created.id,
+            None::<&()>,
+            Some(&created),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes to an indicator; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorChanges {
+    /// What is measured.
+    pub name: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Value before the project.
+    pub baseline: Option<f64>,
+    /// Value aimed for.
+    pub target: Option<f64>,
+    /// Value reached (entered indicators only).
+    pub achieved: Option<f64>,
+    /// A new rule (`Some(None)`: the value is entered from now on, starting
+    /// from the last derived value).
+    pub derivation: Option<Option<IndicatorDerivation>>,
+}
+
+/// Edits an indicator (EDITOR of the project's owner); `version` is the
+/// one last read. A derived indicator refuses an entered value.
+pub async fn update_indicator<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    changes: IndicatorChanges,
+    now: DateTime<Utc>,
+) -> DomainResult<indicator::Model> {
+    if matches!(actor, Actor::Anonymous) {
+        return Err(super::policy::Denied::NotLoggedIn.into());
+    }
+    let txn = db.begin().await?;
+    indicator::Entity::update_many()
+        .col_expr(
+            indicator::Column::Version,
+            Expr::col(indicator::Column::Version),
+        )
+        .filter(indicator::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let current =
+        indicator::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound {
+                entity: "Indicator",
+            })?;
+    let project = project::Entity::find_by_id(current.project_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound { entity: "Project" })?;
+    authorize(actor, Action::ManageProjects, project.owner_id)?;
+    check_version("indicator", version, current.version)?;
+    let derivation = changes.derivation.unwrap_or(current.derivation);
+    if let (Some(rule), Some(_)) = (derivation, changes.achieved) {
+        return Err(derived_refuses_value(rule));
+    }
+    let before = current.clone();
+    let mut active: indicator::ActiveModel = current.into();
+    if let Some(name) = &changes.name {
+        active.name = Set(required("name", name, 500)?);
+    }
+    if let Some(unit) = &changes.unit {
+        active.unit = Set(optional_text("unit", unit, 100)?);
+    }
+    if let Some(baseline) = changes.baseline {
+        active.baseline = Set(quantity("baseline", baseline)?);
+    }
+    if let Some(target) = changes.target {
+        active.target = Set(quantity("target", target)?);
+    }
+    if let Some(achieved) = changes.achieved {
+        active.achieved = Set(quantity("achieved", achieved)?);
+    }
+    if changes.derivation.is_some() {
+        active.derivation = Set(derivation);
+    }
+    active.version = Set(before.version + 1);
+    active.update(&txn).await?;
+    recompute_derived(&txn, before.project_id).await?;
+    let updated =
+        indicator::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound {
+                entity: "Indicator",
+            })?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(project.owner_id),
+            "indicator.update",
+            "Indicator",
+            updated.id,
+            Some(&before),
+            Some(&updated),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +685,8 @@ mod tests {
             baseline,
             target,
             achieved,
+            derivation: None,
+            version: 1,
         }
     }
 

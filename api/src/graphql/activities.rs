@@ -1,7 +1,7 @@
 //! Joint activities in GraphQL: the type, its organizers, participation and
-//! documents, and the root queries.
+//! documents, the root queries, and the mutations of their lifecycle.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{activity, enums::ParticipantRole as DbRole};
 
@@ -14,10 +14,14 @@ use super::{
     enums::{ActivityKind, ActivityStatus, OrderDirection, ParticipantRole, Visibility, to_db},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    mutation::{UserError, user_errors},
     organizations::Organization,
     results::Project,
 };
-use crate::domain::activities::{self as domain, ActivityFilter as Filter, ActivitySort};
+use crate::domain::activities::{
+    self as domain, ActivityChanges, ActivityFilter as Filter, ActivitySort, Completion,
+    NewActivity, ParticipationCount,
+};
 
 /// A joint training, workshop, campaign, survey...
 #[derive(Clone)]
@@ -88,6 +92,10 @@ impl Activity {
     /// What came of it.
     async fn outcomes(&self) -> Option<&str> {
         self.0.outcomes.as_deref()
+    }
+    /// Why it was cancelled, if a reason was given.
+    async fn cancellation_reason(&self) -> Option<&str> {
+        self.0.cancellation_reason.as_deref()
     }
     /// Who may see it.
     async fn visibility(&self) -> Visibility {
@@ -178,6 +186,29 @@ impl Activity {
             Organization,
         )
         .await
+    }
+
+    /// Organizations invited to co-organize that have not answered yet.
+    /// Members of the lead organizer see them all; members of an invited
+    /// organization see their own invitation; nobody else sees any (an
+    /// organization is listed publicly only once it accepts).
+    async fn pending_organizers(&self, ctx: &Context<'_>) -> ApiResult<Vec<Organization>> {
+        let state = state(ctx)?;
+        let member_of = state.actor.member_of();
+        let sees_all = member_of.contains(&self.0.owner_id);
+        let rows = state
+            .loaders
+            .activity_pending_organizers
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for row in rows {
+            if sees_all || member_of.contains(&row.organization_id) {
+                out.push(Organization::referenced(state, row.organization_id).await?);
+            }
+        }
+        Ok(out)
     }
 
     /// Documents used or produced by the activity, by title.
@@ -318,4 +349,406 @@ impl ActivityQuery {
         .await?;
         Ok(connection(page, Activity))
     }
+}
+
+/// Input of `createActivity`.
+#[derive(InputObject)]
+pub struct CreateActivityInput {
+    /// The lead organizer, which owns the activity (you must be its EDITOR).
+    pub organization_id: ID,
+    /// Title.
+    pub title: String,
+    /// What sort of activity.
+    pub kind: ActivityKind,
+    /// Description.
+    #[graphql(default)]
+    pub description: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day (not before the first).
+    pub end_date: NaiveDate,
+    /// Where it takes place (a place, an online link, or both).
+    pub place: Option<String>,
+    /// Link for online participation (http or https).
+    pub online_url: Option<String>,
+    /// Who may see it (default PRIVATE).
+    #[graphql(default_with = "Visibility::Private")]
+    pub visibility: Visibility,
+    /// The agreement it implements: one the lead organizer is a party to,
+    /// ACTIVE or PROPOSED.
+    pub agreement_id: Option<ID>,
+    /// The lead organizer's funded project it belongs to.
+    pub project_id: Option<ID>,
+}
+
+/// Input of `updateActivity`: only the fields given change; `null` clears
+/// a nullable one.
+#[derive(InputObject)]
+pub struct UpdateActivityInput {
+    /// The activity.
+    pub activity_id: ID,
+    /// The `version` you last read.
+    pub version: i32,
+    /// Title.
+    pub title: Option<String>,
+    /// What sort of activity.
+    pub kind: Option<ActivityKind>,
+    /// Description.
+    pub description: Option<String>,
+    /// First day (PLANNED only).
+    pub start_date: Option<NaiveDate>,
+    /// Last day (PLANNED only).
+    pub end_date: Option<NaiveDate>,
+    /// Where it takes place (PLANNED only).
+    pub place: MaybeUndefined<String>,
+    /// Link for online participation (PLANNED only).
+    pub online_url: MaybeUndefined<String>,
+    /// Who may see it.
+    pub visibility: Option<Visibility>,
+    /// The agreement it implements.
+    pub agreement_id: MaybeUndefined<ID>,
+    /// The lead organizer's project it belongs to.
+    pub project_id: MaybeUndefined<ID>,
+    /// What came of it (COMPLETED only).
+    pub outcomes: MaybeUndefined<String>,
+    /// Certificates issued (COMPLETED only).
+    pub certificates_issued: Option<i32>,
+}
+
+/// Input of `cancelActivity`.
+#[derive(InputObject)]
+pub struct CancelActivityInput {
+    /// The activity (PLANNED).
+    pub activity_id: ID,
+    /// The `version` you last read.
+    pub version: i32,
+    /// Why it will not take place.
+    pub reason: Option<String>,
+}
+
+/// How many people of one organization took part in one role.
+#[derive(InputObject)]
+pub struct ParticipationInput {
+    /// Where the participants come from.
+    pub organization_id: ID,
+    /// The role they took part in.
+    pub role: ParticipantRole,
+    /// How many people (0 removes the count).
+    pub count: i32,
+}
+
+/// Input of `completeActivity`.
+#[derive(InputObject)]
+pub struct CompleteActivityInput {
+    /// The activity (PLANNED, already started).
+    pub activity_id: ID,
+    /// The `version` you last read.
+    pub version: i32,
+    /// What came of it.
+    pub outcomes: String,
+    /// Certificates or diplomas issued.
+    #[graphql(default)]
+    pub certificates_issued: i32,
+    /// Participation counts to record at the same time (more can be set
+    /// later with `setParticipation`).
+    #[graphql(default)]
+    pub participation: Vec<ParticipationInput>,
+}
+
+/// Input of `setParticipation`.
+#[derive(InputObject)]
+pub struct SetParticipationInput {
+    /// The activity (not CANCELLED).
+    pub activity_id: ID,
+    /// Where the participants come from.
+    pub organization_id: ID,
+    /// The role they took part in.
+    pub role: ParticipantRole,
+    /// How many people (0 removes the count).
+    pub count: i32,
+}
+
+/// Input of the co-organizer mutations.
+#[derive(InputObject)]
+pub struct CoOrganizerInput {
+    /// The activity.
+    pub activity_id: ID,
+    /// The organization invited (or answering).
+    pub organization_id: ID,
+}
+
+/// Input of `linkActivityDocument` and `unlinkActivityDocument`.
+#[derive(InputObject)]
+pub struct ActivityDocumentInput {
+    /// The activity.
+    pub activity_id: ID,
+    /// A document you may see.
+    pub document_id: ID,
+}
+
+/// Result of an activity mutation.
+#[derive(SimpleObject)]
+pub struct ActivityPayload {
+    /// The activity as it is now (null on a user error, or when you may no
+    /// longer see it).
+    pub activity: Option<Activity>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+impl ActivityPayload {
+    fn of(result: crate::domain::error::DomainResult<activity::Model>) -> ApiResult<Self> {
+        let (activity, user_errors) = user_errors(result)?;
+        Ok(Self {
+            activity: activity.map(Activity),
+            user_errors,
+        })
+    }
+
+    fn of_optional(
+        result: crate::domain::error::DomainResult<Option<activity::Model>>,
+    ) -> ApiResult<Self> {
+        let (activity, user_errors) = user_errors(result)?;
+        Ok(Self {
+            activity: activity.flatten().map(Activity),
+            user_errors,
+        })
+    }
+}
+
+fn decode_maybe(
+    id: MaybeUndefined<ID>,
+    kind: NodeKind,
+    field: &str,
+) -> ApiResult<Option<Option<i64>>> {
+    Ok(match id {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(id) => Some(Some(ids::decode(&id, kind, field)?)),
+    })
+}
+
+fn participation(input: ParticipationInput) -> ApiResult<ParticipationCount> {
+    Ok(ParticipationCount {
+        organization_id: ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?,
+        role: input.role.into(),
+        count: input.count,
+    })
+}
+
+/// Mutations of activities: planning, changes, cancellation, completion,
+/// co-organizers, participation and documents.
+#[derive(Default)]
+pub struct ActivityMutation;
+
+#[Object]
+impl ActivityMutation {
+    /// Plans an activity (EDITOR of the lead organizer). It starts PLANNED.
+    async fn create_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateActivityInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let new = NewActivity {
+            owner_id: ids::decode(
+                &input.organization_id,
+                NodeKind::Organization,
+                "organizationId",
+            )?,
+            title: input.title,
+            kind: input.kind.into(),
+            description: input.description,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            place: input.place,
+            online_url: input.online_url,
+            visibility: input.visibility.into(),
+            agreement_id: ids::decode_opt(
+                input.agreement_id.as_ref(),
+                NodeKind::Agreement,
+                "agreementId",
+            )?,
+            project_id: ids::decode_opt(input.project_id.as_ref(), NodeKind::Project, "projectId")?,
+        };
+        ActivityPayload::of(domain::create(&s.db, &s.actor, new, Utc::now()).await)
+    }
+
+    /// Edits an activity (EDITOR of the lead organizer). Dates, place and
+    /// link change only while PLANNED; outcomes and certificates only once
+    /// COMPLETED. A stale `version` is a CONFLICT.
+    async fn update_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateActivityInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?;
+        let changes = ActivityChanges {
+            title: input.title,
+            kind: input.kind.map(Into::into),
+            description: input.description,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            place: input.place.into(),
+            online_url: input.online_url.into(),
+            visibility: input.visibility.map(Into::into),
+            agreement_id: decode_maybe(input.agreement_id, NodeKind::Agreement, "agreementId")?,
+            project_id: decode_maybe(input.project_id, NodeKind::Project, "projectId")?,
+            outcomes: input.outcomes.into(),
+            certificates_issued: input.certificates_issued,
+        };
+        ActivityPayload::of(
+            domain::update(&s.db, &s.actor, id, input.version, changes, Utc::now()).await,
+        )
+    }
+
+    /// Cancels a PLANNED activity (EDITOR of the lead organizer).
+    async fn cancel_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelActivityInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?;
+        ActivityPayload::of(
+            domain::cancel(
+                &s.db,
+                &s.actor,
+                id,
+                input.version,
+                input.reason.as_deref(),
+                Utc::now(),
+            )
+            .await,
+        )
+    }
+
+    /// Records that a PLANNED activity took place (EDITOR of the lead
+    /// organizer): outcomes, certificates, and optionally participation.
+    async fn complete_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteActivityInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?;
+        let completion = Completion {
+            outcomes: input.outcomes,
+            certificates_issued: input.certificates_issued,
+            participation: input
+                .participation
+                .into_iter()
+                .map(participation)
+                .collect::<ApiResult<_>>()?,
+        };
+        ActivityPayload::of(
+            domain::complete(&s.db, &s.actor, id, input.version, completion, Utc::now()).await,
+        )
+    }
+
+    /// Sets how many people of an organization took part in a role (EDITOR
+    /// of any organizer); 0 removes the count.
+    async fn set_participation(
+        &self,
+        ctx: &Context<'_>,
+        input: SetParticipationInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?;
+        let count = participation(ParticipationInput {
+            organization_id: input.organization_id,
+            role: input.role,
+            count: input.count,
+        })?;
+        ActivityPayload::of(domain::set_participation(&s.db, &s.actor, id, count, Utc::now()).await)
+    }
+
+    /// Invites an organization to co-organize (EDITOR of the lead
+    /// organizer). It is listed only once one of its EDITORs accepts.
+    async fn invite_co_organizer(
+        &self,
+        ctx: &Context<'_>,
+        input: CoOrganizerInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let (id, org) = co_organizer(&input)?;
+        ActivityPayload::of(domain::invite_co_organizer(&s.db, &s.actor, id, org, Utc::now()).await)
+    }
+
+    /// Accepts being listed as co-organizer (EDITOR of the invited
+    /// organization).
+    async fn accept_co_organizing(
+        &self,
+        ctx: &Context<'_>,
+        input: CoOrganizerInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let (id, org) = co_organizer(&input)?;
+        ActivityPayload::of_optional(
+            domain::accept_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await,
+        )
+    }
+
+    /// Declines an invitation to co-organize, or stops co-organizing
+    /// (EDITOR of that organization). `activity` is null when you can no
+    /// longer see it.
+    async fn decline_co_organizing(
+        &self,
+        ctx: &Context<'_>,
+        input: CoOrganizerInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let (id, org) = co_organizer(&input)?;
+        ActivityPayload::of_optional(
+            domain::decline_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await,
+        )
+    }
+
+    /// Links a document you may see to an activity (EDITOR of any
+    /// organizer).
+    async fn link_activity_document(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivityDocumentInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let (id, document) = activity_document(&input)?;
+        ActivityPayload::of(domain::link_document(&s.db, &s.actor, id, document, Utc::now()).await)
+    }
+
+    /// Removes a document from an activity (EDITOR of any organizer).
+    async fn unlink_activity_document(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivityDocumentInput,
+    ) -> ApiResult<ActivityPayload> {
+        let s = state(ctx)?;
+        let (id, document) = activity_document(&input)?;
+        ActivityPayload::of(
+            domain::unlink_document(&s.db, &s.actor, id, document, Utc::now()).await,
+        )
+    }
+}
+
+fn co_organizer(input: &CoOrganizerInput) -> ApiResult<(i64, i64)> {
+    Ok((
+        ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?,
+        ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?,
+    ))
+}
+
+fn activity_document(input: &ActivityDocumentInput) -> ApiResult<(i64, i64)> {
+    Ok((
+        ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?,
+        ids::decode(&input.document_id, NodeKind::Document, "documentId")?,
+    ))
 }

@@ -223,3 +223,17 @@ mirror_enum! {
         En,
     }
 }
+
+mirror_enum! {
+    /// The rule a derived indicator's achieved value is computed by, from
+    /// the activities of its project.
+    IndicatorDerivation => IndicatorDerivation {
+        /// Participants (trainers excluded) of the project's COMPLETED
+        /// TRAINING_COURSE activities.
+        PeopleTrained,
+        /// Certificates issued by the project's COMPLETED activities.
+        CertificatesIssued,
+        /// How many of the project's activities are COMPLETED.
+        ActivitiesCompleted,
+    }
+}

@@ -6,8 +6,8 @@ use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{
-    activity, activity_participation, agreement, agreement_party, document, document_tag,
-    document_version, indicator, organization, project, user,
+    activity, activity_organizer, activity_participation, agreement, agreement_party, document,
+    document_tag, document_version, indicator, organization, project, user,
 };
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult};
 
@@ -279,6 +279,8 @@ pub struct Loaders {
     pub document_tags: DataLoader<ChildLists<document_tag::Entity>>,
     /// A document's versions.
     pub document_versions: DataLoader<ChildLists<document_version::Entity>>,
+    /// An activity's pending co-organizer invitations.
+    pub activity_pending_organizers: DataLoader<ChildLists<activity_organizer::Entity>>,
 }
 
 impl Loaders {
@@ -312,6 +314,11 @@ impl Loaders {
             project_activities: ChildLoaders::new(db, d, activities::of_projects(actor)),
             document_tags: lists(db, d, documents::tags_of_documents()),
             document_versions: lists(db, d, documents::versions_of_documents()),
+            activity_pending_organizers: lists(
+                db,
+                d,
+                activities::pending_organizers_of_activities(),
+            ),
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct Mutation(
     accounts::AccountMutation,
     organization_mutations::OrganizationMutation,
     agreement_mutations::AgreementMutation,
+    activities::ActivityMutation,
+    results::ResultsMutation,
 );
 
 /// The executable schema.

@@ -1,7 +1,8 @@
-//! Funded projects and result indicators in GraphQL.
+//! Funded projects and result indicators in GraphQL, and the mutations
+//! that record them.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::NaiveDate;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{NaiveDate, Utc};
 use entities::{indicator, project};
 
 use super::{
@@ -9,12 +10,16 @@ use super::{
     activities::Activity,
     connection::{Conn, child_connection, connection, page_args},
     context::state,
-    enums::OrderDirection,
+    enums::{IndicatorDerivation, OrderDirection},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    mutation::{UserError, user_errors},
     organizations::Organization,
 };
-use crate::domain::results::{self as domain, ProjectFilter as Filter, ProjectSort};
+use crate::domain::results::{
+    self as domain, IndicatorChanges, NewIndicator, ProjectFields, ProjectFilter as Filter,
+    ProjectSort,
+};
 
 /// A funded project whose results are tracked.
 #[derive(Clone)]
@@ -57,6 +62,10 @@ impl Project {
     /// The beneficiary.
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
         Organization::referenced(state(ctx)?, self.0.owner_id).await
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Result indicators, in the order they were defined.
@@ -130,9 +139,19 @@ impl Indicator {
     async fn target(&self) -> f64 {
         self.0.target
     }
-    /// Value reached.
+    /// Value reached: entered by the beneficiary, or derived from the
+    /// project's activities when `derivation` is set.
     async fn achieved(&self) -> f64 {
         self.0.achieved
+    }
+    /// The rule `achieved` is derived by; null when it is entered.
+    async fn derivation(&self) -> Option<IndicatorDerivation> {
+        self.0.derivation.map(Into::into)
+    }
+    /// Version for optimistic concurrency (a recomputed derived value does
+    /// not change it).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     /// achieved / target (1.0 = reached); null for a zero target.
     async fn progress(&self) -> Option<f64> {
@@ -240,5 +259,248 @@ impl ResultsQuery {
         };
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
         Ok(connection(page, Project))
+    }
+}
+
+/// Input of `createProject`.
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    /// The beneficiary (you must be its EDITOR).
+    pub organization_id: ID,
+    /// Project code(s), unique across Pactum.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Funding programme.
+    pub programme: String,
+    /// Financing contract number.
+    pub contract_number: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day (not before the first).
+    pub end_date: NaiveDate,
+    /// What the project sets out to do.
+    #[graphql(default)]
+    pub summary: String,
+}
+
+/// Input of `updateProject`: only the fields given change.
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    /// The project.
+    pub project_id: ID,
+    /// The `version` you last read.
+    pub version: i32,
+    /// Project code(s), unique across Pactum.
+    pub code: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Funding programme.
+    pub programme: Option<String>,
+    /// Financing contract number (`null` clears it).
+    pub contract_number: MaybeUndefined<String>,
+    /// First day.
+    pub start_date: Option<NaiveDate>,
+    /// Last day.
+    pub end_date: Option<NaiveDate>,
+    /// What the project sets out to do.
+    pub summary: Option<String>,
+}
+
+/// Result of a project mutation.
+#[derive(SimpleObject)]
+pub struct ProjectPayload {
+    /// The project as saved.
+    pub project: Option<Project>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `createIndicator`.
+#[derive(InputObject)]
+pub struct CreateIndicatorInput {
+    /// The project.
+    pub project_id: ID,
+    /// What is measured.
+    pub name: String,
+    /// Unit ("persoane", "documente", ...).
+    #[graphql(default)]
+    pub unit: String,
+    /// Value before the project.
+    #[graphql(default)]
+    pub baseline: f64,
+    /// Value aimed for.
+    pub target: f64,
+    /// Value reached so far (entered indicators only; default 0).
+    pub achieved: Option<f64>,
+    /// Derive the value from the project's activities by this rule instead
+    /// of entering it.
+    pub derivation: Option<IndicatorDerivation>,
+}
+
+/// Input of `updateIndicator`: only the fields given change.
+#[derive(InputObject)]
+pub struct UpdateIndicatorInput {
+    /// The indicator.
+    pub indicator_id: ID,
+    /// The `version` you last read.
+    pub version: i32,
+    /// What is measured.
+    pub name: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Value before the project.
+    pub baseline: Option<f64>,
+    /// Value aimed for.
+    pub target: Option<f64>,
+    /// Value reached (refused on a derived indicator).
+    pub achieved: Option<f64>,
+    /// A new rule; `null` makes the value entered from now on.
+    pub derivation: MaybeUndefined<IndicatorDerivation>,
+}
+
+/// Result of an indicator mutation.
+#[derive(SimpleObject)]
+pub struct IndicatorPayload {
+    /// The indicator as saved.
+    pub indicator: Option<Indicator>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Mutations of projects and indicators (EDITOR of the beneficiary).
+#[derive(Default)]
+pub struct ResultsMutation;
+
+#[Object]
+impl ResultsMutation {
+    /// Records a funded project (EDITOR of the beneficiary).
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProjectInput,
+    ) -> ApiResult<ProjectPayload> {
+        let s = state(ctx)?;
+        let owner = ids::decode(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organizationId",
+        )?;
+        let fields = ProjectFields {
+            code: input.code,
+            title: input.title,
+            programme: input.programme,
+            contract_number: input.contract_number,
+            start_date: input.start_date,
+            end_date: input.end_date,
+            summary: input.summary,
+        };
+        let result = domain::create_project(&s.db, &s.actor, owner, fields, Utc::now()).await;
+        let (project, user_errors) = user_errors(result)?;
+        Ok(ProjectPayload {
+            project: project.map(Project),
+            user_errors,
+        })
+    }
+
+    /// Edits a project (EDITOR of the beneficiary). A stale `version` is a
+    /// CONFLICT.
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProjectInput,
+    ) -> ApiResult<ProjectPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.project_id, NodeKind::Project, "projectId")?;
+        let UpdateProjectInput {
+            version,
+            code,
+            title,
+            programme,
+            contract_number,
+            start_date,
+            end_date,
+            summary,
+            ..
+        } = input;
+        let change = move |f: &mut ProjectFields| {
+            if let Some(v) = code {
+                f.code = v;
+            }
+            if let Some(v) = title {
+                f.title = v;
+            }
+            if let Some(v) = programme {
+                f.programme = v;
+            }
+            contract_number.update_to(&mut f.contract_number);
+            if let Some(v) = start_date {
+                f.start_date = v;
+            }
+            if let Some(v) = end_date {
+                f.end_date = v;
+            }
+            if let Some(v) = summary {
+                f.summary = v;
+            }
+        };
+        let result = domain::update_project(&s.db, &s.actor, id, version, change, Utc::now()).await;
+        let (project, user_errors) = user_errors(result)?;
+        Ok(ProjectPayload {
+            project: project.map(Project),
+            user_errors,
+        })
+    }
+
+    /// Adds a result indicator to a project (EDITOR of the beneficiary):
+    /// entered, or derived from the project's activities.
+    async fn create_indicator(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateIndicatorInput,
+    ) -> ApiResult<IndicatorPayload> {
+        let s = state(ctx)?;
+        let project = ids::decode(&input.project_id, NodeKind::Project, "projectId")?;
+        let new = NewIndicator {
+            name: input.name,
+            unit: input.unit,
+            baseline: input.baseline,
+            target: input.target,
+            achieved: input.achieved,
+            derivation: input.derivation.map(Into::into),
+        };
+        let result = domain::create_indicator(&s.db, &s.actor, project, new, Utc::now()).await;
+        let (indicator, user_errors) = user_errors(result)?;
+        Ok(IndicatorPayload {
+            indicator: indicator.map(Indicator),
+            user_errors,
+        })
+    }
+
+    /// Edits an indicator (EDITOR of the beneficiary). A derived indicator
+    /// refuses an entered `achieved`; a stale `version` is a CONFLICT.
+    async fn update_indicator(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateIndicatorInput,
+    ) -> ApiResult<IndicatorPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.indicator_id, NodeKind::Indicator, "indicatorId")?;
+        let derivation: Option<Option<IndicatorDerivation>> = input.derivation.into();
+        let changes = IndicatorChanges {
+            name: input.name,
+            unit: input.unit,
+            baseline: input.baseline,
+            target: input.target,
+            achieved: input.achieved,
+            derivation: derivation.map(|d| d.map(Into::into)),
+        };
+        let result =
+            domain::update_indicator(&s.db, &s.actor, id, input.version, changes, Utc::now()).await;
+        let (indicator, user_errors) = user_errors(result)?;
+        Ok(IndicatorPayload {
+            indicator: indicator.map(Indicator),
+            user_errors,
+        })
     }
 }

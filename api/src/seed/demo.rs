@@ -490,6 +490,7 @@ async fn insert_projects<T: ConnectionTrait>(txn: &T, orgs: &Ids) -> DomainResul
             summary: Set(p.summary.to_owned()),
             search_text: Set(searchable(&[p.code, p.title, p.programme, p.summary])),
             created_at: Set(at(p.start, 9)?),
+            version: Set(1),
         }
         .insert(txn)
         .await?;
@@ -502,6 +503,8 @@ async fn insert_projects<T: ConnectionTrait>(txn: &T, orgs: &Ids) -> DomainResul
                 baseline: Set(baseline),
                 target: Set(target),
                 achieved: Set(achieved),
+                derivation: Set(None),
+                version: Set(1),
             }
             .insert(txn)
             .await?;
@@ -1719,6 +1722,7 @@ async fn insert_activities<T: ConnectionTrait>(
             online_url: Set(a.online_url.map(str::to_owned)),
             certificates_issued: Set(a.certificates_issued),
             outcomes: Set(a.outcomes.map(str::to_owned)),
+            cancellation_reason: Set(None),
             visibility: Set(a.visibility),
             search_text: Set(searchable(&[a.title, a.description, place])),
             version: Set(1),
@@ -1732,6 +1736,7 @@ async fn insert_activities<T: ConnectionTrait>(
                 id: NotSet,
                 activity_id: Set(model.id),
                 organization_id: Set(id(orgs, org)?),
+                accepted_at: Set(Some(created)),
             }
             .insert(txn)
             .await?;

@@ -853,7 +853,7 @@ pub async fn seed_synthetic(
     );
     let mut organizers = Table::new(
         "activity_organizers",
-        &["id", "activity_id", "organization_id"],
+        &["id", "activity_id", "organization_id", "accepted_at"],
     );
     let mut participations = Table::new(
         "activity_participations",
@@ -960,6 +960,7 @@ pub async fn seed_synthetic(
                 organizer_id.into(),
                 id.into(),
                 (*member as i64 + 1).into(),
+                created.into(),
             ]);
         }
         for (org, role, count) in rows {
