@@ -65,12 +65,24 @@ fn location(response: &reqwest::Response) -> String {
 async fn callback(browser: &mut Browser, url: &str) -> (u16, Value, Option<String>) {
     let response = browser.get(url).await;
     let status = response.status().as_u16();
-    let session = response
+    let cookie = response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("pactum_session="))
+        .find(|c| c.starts_with("pactum_session="))
+        .map(str::to_owned);
+    if let Some(cookie) = &cookie {
+        // Script cannot read it, other sites' subrequests do not carry it,
+        // and on plain-http localhost it cannot be Secure.
+        for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(attribute), "{cookie}");
+        }
+        assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+    let session = cookie
+        .as_deref()
+        .and_then(|c| c.strip_prefix("pactum_session="))
         .map(|c| c.split(';').next().unwrap_or_default().to_owned())
         .filter(|v| !v.is_empty());
     let body =
