@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod fiscal_code;
 pub mod listing;
+pub mod media;
 pub mod members;
 pub mod organizations;
 pub mod pagination;

@@ -22,6 +22,10 @@ pub enum Action {
     ManageApiTokens,
     /// Read the organization's audit log.
     ViewAuditLog,
+    // documents
+    /// Create the organization's documents, edit them, change their
+    /// visibility, upload versions, link them to agreements.
+    EditDocuments,
 }
 
 impl Action {
@@ -32,6 +36,8 @@ impl Action {
             Self::EditProfile => MemberRole::Editor,
             Self::ManageMembers | Self::ManageApiTokens | Self::ViewAuditLog => MemberRole::Admin,
             Self::ManageOwners => MemberRole::Owner,
+            // documents
+            Self::EditDocuments => MemberRole::Editor,
         }
     }
 

@@ -47,7 +47,7 @@ pub struct Query(
 
 /// The root mutation: every area's mutations merged.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation);
+pub struct Mutation(accounts::AccountMutation, documents::DocumentMutation);
 
 /// The executable schema.
 pub type PactumSchema = Schema<Query, Mutation, EmptySubscription>;
