@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod fixtures;
 pub mod peers;
+pub mod s3;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,9 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database's URL (for running the CLI against it).
     pub database_url: String,
+    /// This server's local file storage (a fresh temp directory, removed
+    /// with the app).
+    pub files_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -55,8 +59,12 @@ impl TestApp {
     /// A server on an empty database, with `tweak` applied to the config.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let (database_url, backend, sqlite_file) = fresh_database().await;
+        let files_dir = std::env::temp_dir()
+            .join("pactum-tests")
+            .join(format!("files-{}", uuid::Uuid::new_v4().simple()));
         let mut config = Config {
             database_url: database_url.clone(),
+            files_dir: files_dir.display().to_string(),
             listen: "127.0.0.1:0".parse().expect("loopback address"),
             database_max_connections: 5,
             ..Config::default()
@@ -79,6 +87,7 @@ impl TestApp {
             db,
             backend,
             database_url,
+            files_dir,
             shutdown: Some(tx),
             sqlite_file,
         }
@@ -178,6 +187,7 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.files_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));

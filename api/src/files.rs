@@ -33,7 +33,11 @@ fn failure(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 fn not_found() -> Response {
-    failure(StatusCode::NOT_FOUND, "NOT_FOUND", "DocumentVersion not found")
+    failure(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "DocumentVersion not found",
+    )
 }
 
 fn internal() -> Response {
@@ -77,7 +81,10 @@ pub async fn download(
     set(header::ACCEPT_RANGES, "bytes");
     set(header::CACHE_CONTROL, "private, no-cache");
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "sandbox; default-src 'none'",
+    );
 
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
@@ -198,7 +205,10 @@ fn parse_range(value: &str, size: u64) -> RangeRequest {
         },
         // a-: from a to the end.
         (false, true) => match parse(first) {
-            Some(a) if a < size => RangeRequest::Satisfiable(ByteRange { start: a, end: size }),
+            Some(a) if a < size => RangeRequest::Satisfiable(ByteRange {
+                start: a,
+                end: size,
+            }),
             Some(_) => RangeRequest::Unsatisfiable,
             None => RangeRequest::Ignore,
         },

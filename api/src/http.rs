@@ -138,7 +138,9 @@ async fn limit_body(
 
 fn body_limit_for(config: &Config, method: &Method, headers: &HeaderMap) -> usize {
     if method == Method::POST && multipart_boundary(headers).is_some() {
-        config.max_body_bytes.saturating_add(config.max_upload_bytes)
+        config
+            .max_body_bytes
+            .saturating_add(config.max_upload_bytes)
     } else {
         config.max_body_bytes
     }
@@ -334,7 +336,10 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     .await
 }
 
-async fn graphql_post(State(state): State<AppState>, request: axum::extract::Request) -> HttpResponse {
+async fn graphql_post(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> HttpResponse {
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let Some(ty) = negotiate(&headers) else {

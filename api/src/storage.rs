@@ -349,7 +349,13 @@ mod tests {
         assert!(!storage.exists(&sha).await?);
         storage.put(&sha, stream_of(data)).await?;
         assert!(storage.exists(&sha).await?);
-        let all = collect(storage.get(&sha, None).await?.unwrap_or_else(|| stream_of(b""))).await;
+        let all = collect(
+            storage
+                .get(&sha, None)
+                .await?
+                .unwrap_or_else(|| stream_of(b"")),
+        )
+        .await;
         assert_eq!(all, data);
         let part = collect(
             storage

@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod documents_writes;
 mod filters;
 mod http;
 mod ids;

@@ -17,8 +17,9 @@ use sea_orm::{
 };
 
 use super::{
-    DateRange, agreements,
+    DateRange,
     actor::Actor,
+    agreements,
     audit::{self, Author, Change},
     check_version, column,
     error::{DomainError, DomainResult},
@@ -754,7 +755,11 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
             format!("at most {} are accepted", human_size(max_bytes)),
         ));
     }
-    if !storage.exists(&inspection.sha256).await.map_err(storage_error)? {
+    if !storage
+        .exists(&inspection.sha256)
+        .await
+        .map_err(storage_error)?
+    {
         let stream = tokio_util::io::ReaderStream::with_capacity(
             tokio::fs::File::from_std(content),
             64 * 1024,

@@ -54,7 +54,9 @@ impl MediaType {
             Self::Pdf => "application/pdf",
             Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Self::Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            Self::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
             Self::Odt => "application/vnd.oasis.opendocument.text",
             Self::Ods => "application/vnd.oasis.opendocument.spreadsheet",
             Self::Png => "image/png",
@@ -310,14 +312,22 @@ fn zip_entries<F: Read + Seek>(file: &mut F, size: u64) -> io::Result<Option<Vec
         if !cd.get(at..).is_some_and(|r| r.starts_with(b"PK\x01\x02")) {
             return Ok(None);
         }
-        let (Some(method), Some(compressed), Some(name_len), Some(extra), Some(comment), Some(local)) = (
+        let (
+            Some(method),
+            Some(compressed),
+            Some(name_len),
+            Some(extra),
+            Some(comment),
+            Some(local),
+        ) = (
             u16_at(&cd, at + 10),
             u32_at(&cd, at + 20),
             u16_at(&cd, at + 28),
             u16_at(&cd, at + 30),
             u16_at(&cd, at + 32),
             u32_at(&cd, at + 42),
-        ) else {
+        )
+        else {
             return Ok(None);
         };
         let name_start = at + 46;
@@ -418,9 +428,15 @@ pub(crate) mod tests {
             ("content.xml", b"<office:document-content/>"),
         ]);
         assert_eq!(detect(&odt, "x.bin"), Detected::Allowed(MediaType::Odt));
-        let ods = zip(&[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")]);
+        let ods = zip(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        )]);
         assert_eq!(detect(&ods, "x"), Detected::Allowed(MediaType::Ods));
-        let odp = zip(&[("mimetype", b"application/vnd.oasis.opendocument.presentation")]);
+        let odp = zip(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.presentation",
+        )]);
         assert!(matches!(detect(&odp, "x"), Detected::Refused(_)));
         // Entry order does not matter for Office Open XML.
         let docx = zip(&[
@@ -429,7 +445,10 @@ pub(crate) mod tests {
             ("[Content_Types].xml", b"<Types/>"),
         ]);
         assert_eq!(detect(&docx, "x"), Detected::Allowed(MediaType::Docx));
-        let xlsx = zip(&[("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<w/>")]);
+        let xlsx = zip(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/workbook.xml", b"<w/>"),
+        ]);
         assert_eq!(detect(&xlsx, "x"), Detected::Allowed(MediaType::Xlsx));
         let pptx = zip(&[
             ("[Content_Types].xml", b"<Types/>"),
@@ -454,10 +473,7 @@ pub(crate) mod tests {
             detect(text.as_bytes(), "README.MD"),
             Detected::Allowed(MediaType::Markdown)
         );
-        assert!(matches!(
-            detect(b"abc\0def", "a.txt"),
-            Detected::Refused(_)
-        ));
+        assert!(matches!(detect(b"abc\0def", "a.txt"), Detected::Refused(_)));
         assert!(matches!(
             detect(&[0x66, 0x6f, 0xff, 0xfe], "a.txt"),
             Detected::Refused(_)

@@ -2,9 +2,7 @@
 //! queries, and the mutations: create, update, change visibility, upload a
 //! version (GraphQL multipart request spec), link to an agreement.
 
-use async_graphql::{
-    Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload,
-};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{document, document_version};
 
@@ -398,7 +396,9 @@ pub struct DocumentAgreementPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn document_payload(result: crate::domain::error::DomainResult<document::Model>) -> ApiResult<DocumentPayload> {
+fn document_payload(
+    result: crate::domain::error::DomainResult<document::Model>,
+) -> ApiResult<DocumentPayload> {
     let (document, user_errors) = user_errors(result)?;
     Ok(DocumentPayload {
         document: document.map(Document),
@@ -518,7 +518,12 @@ impl DocumentMutation {
         .await;
         let (version, user_errors) = user_errors(result)?;
         let document = match &version {
-            Some(v) => s.loaders.document.load_one(v.document_id).await?.map(Document),
+            Some(v) => s
+                .loaders
+                .document
+                .load_one(v.document_id)
+                .await?
+                .map(Document),
             None => None,
         };
         Ok(AddDocumentVersionPayload {
@@ -568,7 +573,12 @@ impl DocumentMutation {
                 .await;
         let (document, user_errors) = user_errors(result)?;
         let agreement = match document {
-            Some(_) => s.loaders.agreement.load_one(agreement_id).await?.map(Agreement),
+            Some(_) => s
+                .loaders
+                .agreement
+                .load_one(agreement_id)
+                .await?
+                .map(Agreement),
             None => None,
         };
         Ok(DocumentAgreementPayload {
