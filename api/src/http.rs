@@ -123,7 +123,7 @@ async fn limit_body(
     req: axum::extract::Request,
     next: Next,
 ) -> HttpResponse {
-    let limit = body_limit_for(&state.config, req.method(), req.headers());
+    let limit = body_limit_for(&state.config, req.method(), req.uri(), req.headers());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -136,8 +136,9 @@ async fn limit_body(
     next.run(req).await
 }
 
-fn body_limit_for(config: &Config, method: &Method, headers: &HeaderMap) -> usize {
-    if method == Method::POST && multipart_boundary(headers).is_some() {
+fn body_limit_for(config: &Config, method: &Method, uri: &Uri, headers: &HeaderMap) -> usize {
+    if method == Method::POST && uri.path() == "/graphql" && multipart_boundary(headers).is_some()
+    {
         config
             .max_body_bytes
             .saturating_add(config.max_upload_bytes)
@@ -432,7 +433,10 @@ async fn receive_multipart(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let limit = body_limit_for(&state.config, &Method::POST, headers);
+    let limit = state
+        .config
+        .max_body_bytes
+        .saturating_add(state.config.max_upload_bytes);
     let exceeded = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&exceeded);
     let stream = body.into_data_stream().map_err(move |err| {

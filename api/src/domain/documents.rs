@@ -34,7 +34,7 @@ use super::{
     text::searchable,
     visibility::visible_to,
 };
-use crate::storage::{Storage, StorageError, storage_key};
+use crate::storage::{Files, StorageError, storage_key};
 
 /// Which documents a list shows.
 #[derive(Debug, Clone, Default)]
@@ -684,9 +684,9 @@ fn checked_change_note(note: Option<&str>) -> DomainResult<Option<String>> {
 /// "50 MiB", "512 KiB", "700 bytes".
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")
@@ -694,19 +694,19 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Adds a version to a document (EDITOR of the owner): checks the file's
-/// size and detected type, stores its bytes content-addressed, then records
+/// size (at most `files.max_upload_bytes`) and detected type, stores its bytes content-addressed, then records
 /// the version (DOCUMENT_VERSION_ADDED). A refused file leaves nothing
 /// behind: it is checked before anything is stored.
 pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
     db: &C,
-    storage: &dyn Storage,
+    files: &Files,
     actor: &Actor,
     document_id: i64,
     upload: UploadedFile,
     change_note: Option<&str>,
-    max_bytes: u64,
     now: DateTime<Utc>,
 ) -> DomainResult<document_version::Model> {
+    let (storage, max_bytes) = (files.storage.as_ref(), files.max_upload_bytes);
     // Permission and existence first: nobody spends I/O on a refusal.
     let found = visible(actor)
         .filter(document::Column::Id.eq(document_id))

@@ -507,12 +507,11 @@ impl DocumentMutation {
         };
         let result = domain::add_version(
             &s.db,
-            files.storage.as_ref(),
+            files,
             &s.actor,
             id,
             uploaded,
             input.change_note.as_deref(),
-            files.max_upload_bytes,
             Utc::now(),
         )
         .await;
