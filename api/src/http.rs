@@ -137,8 +137,7 @@ async fn limit_body(
 }
 
 fn body_limit_for(config: &Config, method: &Method, uri: &Uri, headers: &HeaderMap) -> usize {
-    if method == Method::POST && uri.path() == "/graphql" && multipart_boundary(headers).is_some()
-    {
+    if method == Method::POST && uri.path() == "/graphql" && multipart_boundary(headers).is_some() {
         config
             .max_body_bytes
             .saturating_add(config.max_upload_bytes)
