@@ -915,6 +915,35 @@ async fn uploads_need_an_editor_of_the_owner() {
     assert_eq!(w.versions().await, 0);
     assert_eq!(w.stored_files(), Vec::<String>::new());
 
+    // A cookie-authenticated upload from a foreign origin (a cross-site
+    // form) is refused before its body is read; from our origin it works.
+    let boundary = "csrf";
+    let operations = json!({ "query": ADD_VERSION,
+        "variables": { "input": { "documentId": id, "file": null } } });
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.input.file\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"a.txt\"\r\n\r\nsalut\r\n--{boundary}--\r\n"
+    );
+    for (origin, status) in [("https://evil.example", 403), (w.app.address.as_str(), 200)] {
+        let response = w
+            .app
+            .client
+            .post(w.app.graphql_url())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("cookie", format!("pactum_session={}", w.editor))
+            .header("origin", origin)
+            .body(form.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "from {origin}");
+    }
+    assert_eq!(w.versions().await, 1);
+
     // Other content types are still refused (CSRF), multipart is not JSON.
     let response = w
         .app
