@@ -145,6 +145,7 @@ pub async fn document(
         storage_key: Set(format!("sha256/{}", "0".repeat(64))),
         change_note: Set(None),
         created_at: Set(created),
+        uploaded_by_id: Set(None),
     }
     .insert(db)
     .await

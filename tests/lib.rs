@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod fixtures;
 pub mod peers;
+pub mod s3;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,9 @@ pub struct TestApp {
     /// A Bearer secret [`TestApp::query`] and [`TestApp::data`] send, when a
     /// test acts as someone throughout (anonymous when `None`).
     pub bearer: Option<String>,
+    /// This server's local file storage (a fresh temp directory, removed
+    /// with the app).
+    pub files_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -58,8 +62,12 @@ impl TestApp {
     /// A server on an empty database, with `tweak` applied to the config.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let (database_url, backend, sqlite_file) = fresh_database().await;
+        let files_dir = std::env::temp_dir()
+            .join("pactum-tests")
+            .join(format!("files-{}", uuid::Uuid::new_v4().simple()));
         let mut config = Config {
             database_url: database_url.clone(),
+            files_dir: files_dir.display().to_string(),
             listen: "127.0.0.1:0".parse().expect("loopback address"),
             database_max_connections: 5,
             // The expiry job would race the fixtures a test inserts (many
@@ -87,6 +95,7 @@ impl TestApp {
             backend,
             database_url,
             bearer: None,
+            files_dir,
             shutdown: Some(tx),
             sqlite_file,
         }
@@ -190,6 +199,7 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.files_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));

@@ -30,6 +30,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where uploaded files are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A local directory (`files_dir`): one node, nothing else to run.
+    Local,
+    /// An S3-compatible bucket (`s3_*`): shared by several API nodes.
+    S3,
+}
+
 /// Every setting of the server. Each field names its environment variable.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -88,6 +98,30 @@ pub struct Config {
     /// agreements past their end date EXPIRED (also once at start); 0
     /// turns the job off on this node.
     pub expiry_interval_seconds: u64,
+    /// `PACTUM_MAX_UPLOAD_BYTES`: largest file accepted by an upload
+    /// (`multipart/form-data` requests may be this much larger than
+    /// `max_body_bytes`; every other request keeps `max_body_bytes`).
+    pub max_upload_bytes: usize,
+    /// `PACTUM_STORAGE`: `local` (default) or `s3`.
+    pub storage: StorageKind,
+    /// `PACTUM_FILES_DIR`: the directory of local storage; empty means
+    /// `{data_dir}/files`.
+    pub files_dir: String,
+    /// `PACTUM_S3_BUCKET`: the bucket (required for `storage = "s3"`).
+    pub s3_bucket: Option<String>,
+    /// `PACTUM_S3_ENDPOINT`: the endpoint of an S3-compatible server
+    /// (MinIO, Garage, ...); empty means AWS.
+    pub s3_endpoint: Option<String>,
+    /// `PACTUM_S3_REGION`: the region (default `us-east-1`).
+    pub s3_region: Option<String>,
+    /// `PACTUM_S3_ACCESS_KEY_ID`: the access key; empty means the usual AWS
+    /// sources (environment, instance profile).
+    pub s3_access_key_id: Option<String>,
+    /// `PACTUM_S3_SECRET_ACCESS_KEY`: the secret key (never logged).
+    #[serde(skip_serializing)]
+    pub s3_secret_access_key: Option<String>,
+    /// `PACTUM_S3_ALLOW_HTTP`: allow a plain-http endpoint (local tests).
+    pub s3_allow_http: bool,
 }
 
 /// How a provider is spoken to.
@@ -163,6 +197,15 @@ impl Default for Config {
             session_idle_minutes: 7 * 24 * 60,
             session_max_days: 30,
             expiry_interval_seconds: 3600,
+            max_upload_bytes: 50 * 1024 * 1024,
+            storage: StorageKind::Local,
+            files_dir: String::new(),
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
         }
     }
 }
@@ -214,6 +257,16 @@ impl Config {
                 "session lifetimes must be positive".into(),
             ));
         }
+        if self.max_upload_bytes == 0 {
+            return Err(ConfigError::Inconsistent(
+                "max_upload_bytes must be at least 1".into(),
+            ));
+        }
+        if self.storage == StorageKind::S3 && self.s3_bucket.as_deref().is_none_or(str::is_empty) {
+            return Err(ConfigError::Inconsistent(
+                "storage = \"s3\" needs s3_bucket".into(),
+            ));
+        }
         let mut ids = std::collections::HashSet::new();
         for p in &self.auth_providers {
             let id_ok = !p.id.is_empty()
@@ -240,6 +293,15 @@ impl Config {
             }
         }
         Ok(self)
+    }
+
+    /// The directory of local file storage, with the default filled in.
+    pub fn files_dir(&self) -> PathBuf {
+        if self.files_dir.is_empty() {
+            self.data_dir.join("files")
+        } else {
+            PathBuf::from(&self.files_dir)
+        }
     }
 
     /// The database URL, with the SQLite default filled in.

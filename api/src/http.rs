@@ -1,6 +1,9 @@
-//! The axum router: `/graphql` (GET and POST, GraphiQL in a browser),
-//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS
-//! and body limits.
+//! The axum router: `/graphql` (GET and POST, GraphiQL in a browser; POST
+//! as JSON, or as `multipart/form-data` for file uploads following the
+//! GraphQL multipart request spec), `/files/{versionId}` (downloads),
+//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, wrapped in request
+//! ids, tracing, CORS and body limits (`max_body_bytes`, or
+//! `max_upload_bytes` more for multipart uploads).
 //!
 //! The GraphQL endpoint is written here rather than taken from
 //! async-graphql-axum because the stock handler falls short of the
@@ -19,7 +22,6 @@ use async_graphql::{
 };
 use axum::{
     Router,
-    body::Bytes,
     extract::{DefaultBodyLimit, MatchedPath, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::{self, Next},
@@ -30,7 +32,6 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -59,6 +60,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Process metrics.
     pub metrics: Metrics,
+    /// File storage and the upload limit.
+    pub files: crate::storage::Files,
 }
 
 /// Why the router could not be built.
@@ -85,6 +88,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
     Ok(Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/files/{version_id}", get(crate::files::download))
         .route("/auth/providers", get(crate::auth::list_providers))
         .route("/auth/login/{provider}", get(crate::auth::login))
         .route("/auth/callback/{provider}", get(crate::auth::callback))
@@ -94,7 +98,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_body))
         .layer(cors)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -108,6 +112,63 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state))
+}
+
+/// The most bytes a request body may have: `max_body_bytes`, plus
+/// `max_upload_bytes` for a multipart upload. A declared `Content-Length`
+/// over the limit is refused at once (413); a body that turns out longer is
+/// cut off, and reading it fails with a length-limit error (413 too).
+async fn limit_body(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> HttpResponse {
+    let limit = body_limit_for(&state.config, req.method(), req.uri(), req.headers());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return too_large(limit);
+    }
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}
+
+fn body_limit_for(config: &Config, method: &Method, uri: &Uri, headers: &HeaderMap) -> usize {
+    if method == Method::POST && uri.path() == "/graphql" && multipart_boundary(headers).is_some() {
+        config
+            .max_body_bytes
+            .saturating_add(config.max_upload_bytes)
+    } else {
+        config.max_body_bytes
+    }
+}
+
+fn too_large(limit: usize) -> HttpResponse {
+    let body = json!({ "errors": [{
+        "message": format!("the request body is larger than {limit} bytes"),
+        "extensions": { "code": "PAYLOAD_TOO_LARGE" }
+    }] });
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Whether `err` (or what caused it) is the body limit being hit.
+fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// Records request count and latency per route.
@@ -277,9 +338,10 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
 
 async fn graphql_post(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> HttpResponse {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Some(ty) = negotiate(&headers) else {
         return (
             StatusCode::NOT_ACCEPTABLE,
@@ -287,28 +349,129 @@ async fn graphql_post(
         )
             .into_response();
     };
-    if !is_json_content_type(&headers) {
+    let multipart = multipart_boundary(&headers);
+    if multipart.is_none() && !is_json_content_type(&headers) {
         return request_failure(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ty,
-            "POST requests must have Content-Type: application/json",
+            "POST requests must have Content-Type: application/json (or multipart/form-data for uploads)",
         );
     }
+    // Credentials (and the CSRF origin check) before reading a byte of
+    // the body, so a refused upload is never spooled to disk.
     let actor = match crate::auth::authenticate(&state, &headers).await {
         Ok(actor) => actor,
         Err(rejection) => return rejection.into_response(&state.auth),
     };
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(err) => {
-            return request_failure(
-                StatusCode::BAD_REQUEST,
-                ty,
-                &format!("invalid JSON body: {err}"),
-            );
+    let batch = if multipart.is_some() {
+        if actor == Actor::Anonymous {
+            return crate::auth::Rejection::Unauthenticated {
+                message: "log in to upload files".into(),
+                from_cookie: false,
+            }
+            .into_response(&state.auth);
+        }
+        match receive_multipart(&state, &headers, body).await {
+            Ok(batch) => batch,
+            Err(MultipartFailure::TooLarge(limit)) => return too_large(limit),
+            Err(MultipartFailure::Invalid(message)) => {
+                return request_failure(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("invalid multipart request: {message}"),
+                );
+            }
+        }
+    } else {
+        let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+            Ok(bytes) => bytes,
+            Err(err) if is_length_limit(&err) => return too_large(state.config.max_body_bytes),
+            Err(err) => {
+                return request_failure(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("cannot read the body: {err}"),
+                );
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(batch) => batch,
+            Err(err) => {
+                return request_failure(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("invalid JSON body: {err}"),
+                );
+            }
         }
     };
     execute_http(&state, &headers, ty, batch, Method::POST, actor).await
+}
+
+/// Why a multipart request could not be read.
+enum MultipartFailure {
+    /// The body is over the upload limit (413).
+    TooLarge(usize),
+    /// The body is not a valid GraphQL multipart request (400).
+    Invalid(String),
+}
+
+/// Reads a GraphQL multipart request (operations, map, files): files are
+/// spooled to unnamed temporary files as they arrive, never held in memory.
+async fn receive_multipart(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<BatchRequest, MultipartFailure> {
+    use futures::TryStreamExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio_util::compat::TokioAsyncReadCompatExt;
+
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let limit = state
+        .config
+        .max_body_bytes
+        .saturating_add(state.config.max_upload_bytes);
+    let exceeded = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&exceeded);
+    let stream = body.into_data_stream().map_err(move |err| {
+        if is_length_limit(&err) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        std::io::Error::other(err)
+    });
+    let reader = tokio_util::io::StreamReader::new(stream).compat();
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(limit);
+    match async_graphql::http::receive_batch_body(Some(content_type), reader, options).await {
+        Ok(batch) => Ok(batch),
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+            Err(MultipartFailure::TooLarge(limit))
+        }
+        Err(_) if exceeded.load(Ordering::Relaxed) => Err(MultipartFailure::TooLarge(limit)),
+        Err(err) => Err(MultipartFailure::Invalid(err.to_string())),
+    }
+}
+
+/// The boundary of a `multipart/form-data` body, if that is the content
+/// type.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut parts = value.split(';');
+    let media = parts.next()?.trim();
+    if !media.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    parts.find_map(|p| {
+        let (key, val) = p.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| val.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty())
+    })
 }
 
 /// `application/json`, optionally with `charset=utf-8`.
@@ -520,12 +683,14 @@ async fn execute_one(
         default_size: u64::from(state.config.default_page_size),
         max_size: u64::from(state.config.max_page_size),
     };
-    let request = request.data(RequestState::new(
-        state.db.clone(),
-        actor,
-        limits,
-        std::time::Duration::from_micros(state.config.dataloader_delay_micros),
-    ));
+    let request = request
+        .data(RequestState::new(
+            state.db.clone(),
+            actor,
+            limits,
+            std::time::Duration::from_micros(state.config.dataloader_delay_micros),
+        ))
+        .data(state.files.clone());
     let response = state.schema.execute(request).await;
     let (is_request_error, body) = finish_response(state, response, &request_id(headers));
     Ok((

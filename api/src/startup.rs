@@ -34,6 +34,9 @@ pub enum StartupError {
     /// The router could not be built from the configuration.
     #[error(transparent)]
     Router(#[from] RouterError),
+    /// The file storage could not be set up.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -58,7 +61,12 @@ impl Application {
         let expiry_interval = (config.expiry_interval_seconds > 0)
             .then(|| Duration::from_secs(config.expiry_interval_seconds));
         let auth = crate::auth::AuthState::new(&config)?;
+        let files = crate::storage::Files {
+            storage: crate::storage::from_config(&config)?,
+            max_upload_bytes: u64::try_from(config.max_upload_bytes).unwrap_or(u64::MAX),
+        };
         let state = AppState {
+            files,
             auth,
             schema: build_schema(&config),
             db: db.clone(),

@@ -22,12 +22,14 @@ pub struct Model {
     pub size_bytes: i64,
     /// Hex SHA-256 of the content.
     pub sha256: String,
-    /// Key in the content-addressed store.
+    /// Key in the content-addressed store: `sha256/{sha256}`.
     pub storage_key: String,
     /// What changed since the previous version.
     pub change_note: Option<String>,
     /// When it was uploaded.
     pub created_at: DateTimeUtc,
+    /// The user who uploaded it (none for an API token or seeded data).
+    pub uploaded_by_id: Option<i64>,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

@@ -7,6 +7,7 @@ pub mod activity_document;
 pub mod activity_organizer;
 pub mod activity_participation;
 pub mod agreement;
+pub mod agreement_document;
 pub mod agreement_party;
 pub mod api_token;
 pub mod audit_entry;

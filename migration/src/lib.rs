@@ -9,6 +9,7 @@ mod m20261123_000002_search_trigram_indexes;
 mod m20261124_000003_accounts;
 mod m20261124_000004_audit_and_events;
 mod m20261124_000005_agreement_writes;
+mod m20261124_000006_document_files;
 mod m20261124_000007_activity_writes;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_accounts::Migration),
             Box::new(m20261124_000004_audit_and_events::Migration),
             Box::new(m20261124_000005_agreement_writes::Migration),
+            Box::new(m20261124_000006_document_files::Migration),
             Box::new(m20261124_000007_activity_writes::Migration),
         ]
     }

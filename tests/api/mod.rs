@@ -4,6 +4,7 @@ mod activities_writes;
 mod agreement_writes;
 mod audit;
 mod demo;
+mod documents_writes;
 mod filters;
 mod http;
 mod ids;

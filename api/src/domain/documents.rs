@@ -3,24 +3,38 @@
 
 use std::collections::HashMap;
 
-use entities::{document, document_tag, document_version, enums::DocumentKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::{
+    agreement, agreement_document, agreement_party, document, document_tag, document_version,
+    enums::{DocumentKind, EventKind, Visibility},
+};
+use futures::StreamExt;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    Select, sea_query::ExprTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionSession,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 
 use super::{
     DateRange,
     actor::Actor,
-    column,
-    error::DomainResult,
+    agreements,
+    audit::{self, Author, Change},
+    check_version, column,
+    error::{DomainError, DomainResult},
+    events::{self, Event},
     inner_join,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
+    media::{self, Detected},
     pagination::{Page, PageArgs, PageLimits},
+    policy::{Action, authorize},
     search_condition,
+    text::searchable,
     visibility::visible_to,
 };
+use crate::storage::{Files, StorageError, storage_key};
 
 /// Which documents a list shows.
 #[derive(Debug, Clone, Default)]
@@ -190,4 +204,751 @@ pub fn versions_of_documents() -> ChildQuery<document_version::Entity> {
         ("document_versions", "document_id"),
         vec![OrderTerm::desc(document_version::Column::Number)],
     )
+}
+
+/// Each agreement's linked documents, by title (only those `actor` may
+/// see: linking never widens a document's visibility).
+pub fn of_agreements(actor: &Actor) -> ChildQuery<document::Entity> {
+    let select = inner_join(
+        visible(actor),
+        "agreement_documents",
+        column("agreement_documents", "document_id")
+            .equals((document::Entity, document::Column::Id)),
+    );
+    ChildQuery::new(
+        select,
+        ("agreement_documents", "agreement_id"),
+        vec![
+            OrderTerm::asc(document::Column::Title),
+            OrderTerm::asc(document::Column::Id),
+        ],
+    )
+}
+
+/// The version `actor` wants to download, if its document is visible to
+/// them (invisible and missing are the same NOT_FOUND).
+pub async fn version_for_download<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    version_id: i64,
+) -> DomainResult<document_version::Model> {
+    versions_by_ids(db, actor, &[version_id])
+        .await?
+        .remove(&version_id)
+        .ok_or(DomainError::NotFound {
+            entity: "DocumentVersion",
+        })
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------
+
+/// Longest title accepted.
+pub const MAX_TITLE: usize = 300;
+/// Longest summary accepted.
+pub const MAX_SUMMARY: usize = 5_000;
+/// Most tags on one document.
+pub const MAX_TAGS: usize = 20;
+/// Longest tag accepted.
+pub const MAX_TAG: usize = 50;
+/// Longest file name kept.
+pub const MAX_FILE_NAME: usize = 255;
+/// Longest change note accepted.
+pub const MAX_CHANGE_NOTE: usize = 2_000;
+
+/// A new document's metadata.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    /// The owner organization (the actor must be one of its EDITORs).
+    pub owner_id: i64,
+    /// Title.
+    pub title: String,
+    /// Short summary.
+    pub summary: String,
+    /// What it is.
+    pub kind: DocumentKind,
+    /// ISO 639-1 language code.
+    pub language: String,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// Publication date.
+    pub published_on: Option<NaiveDate>,
+}
+
+/// Metadata changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentChanges {
+    /// New title.
+    pub title: Option<String>,
+    /// New summary.
+    pub summary: Option<String>,
+    /// New kind.
+    pub kind: Option<DocumentKind>,
+    /// New language.
+    pub language: Option<String>,
+    /// New tags (replacing the old ones).
+    pub tags: Option<Vec<String>>,
+    /// New publication date (`Some(None)` clears it).
+    pub published_on: Option<Option<NaiveDate>>,
+}
+
+/// A document and its tags, as written to the audit log.
+#[derive(Debug, serde::Serialize)]
+struct DocumentRecord<'a> {
+    #[serde(flatten)]
+    document: &'a document::Model,
+    tags: &'a [String],
+}
+
+/// How widely a visibility shares: PRIVATE < PARTNERS < PUBLIC.
+fn reach(visibility: Visibility) -> u8 {
+    match visibility {
+        Visibility::Private => 0,
+        Visibility::Partners => 1,
+        Visibility::Public => 2,
+    }
+}
+
+fn visibility_name(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Private => "PRIVATE",
+        Visibility::Partners => "PARTNERS",
+        Visibility::Public => "PUBLIC",
+    }
+}
+
+fn checked_title(title: &str) -> DomainResult<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(DomainError::invalid("title", "the title may not be empty"));
+    }
+    if title.chars().count() > MAX_TITLE {
+        return Err(DomainError::invalid(
+            "title",
+            format!("the title may have at most {MAX_TITLE} characters"),
+        ));
+    }
+    Ok(title.to_owned())
+}
+
+fn checked_summary(summary: &str) -> DomainResult<String> {
+    let summary = summary.trim();
+    if summary.chars().count() > MAX_SUMMARY {
+        return Err(DomainError::invalid(
+            "summary",
+            format!("the summary may have at most {MAX_SUMMARY} characters"),
+        ));
+    }
+    Ok(summary.to_owned())
+}
+
+fn checked_language(language: &str) -> DomainResult<String> {
+    let language = language.trim().to_lowercase();
+    if language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(language)
+    } else {
+        Err(DomainError::invalid(
+            "language",
+            "the language must be an ISO 639-1 code of two letters, such as \"ro\" or \"en\"",
+        ))
+    }
+}
+
+/// Normalised, de-duplicated, sorted tags.
+fn checked_tags(tags: &[String]) -> DomainResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = normalize_tag(tag);
+        if tag.is_empty() {
+            return Err(DomainError::invalid("tags", "a tag may not be empty"));
+        }
+        if tag.chars().count() > MAX_TAG {
+            return Err(DomainError::invalid(
+                "tags",
+                format!("a tag may have at most {MAX_TAG} characters"),
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(DomainError::invalid(
+            "tags",
+            format!("a document may have at most {MAX_TAGS} tags"),
+        ));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn document_search_text(title: &str, summary: &str) -> String {
+    searchable(&[title, summary])
+}
+
+async fn replace_tags<C: ConnectionTrait>(
+    db: &C,
+    document_id: i64,
+    tags: &[String],
+) -> DomainResult<()> {
+    document_tag::Entity::delete_many()
+        .filter(document_tag::Column::DocumentId.eq(document_id))
+        .exec(db)
+        .await?;
+    if !tags.is_empty() {
+        document_tag::Entity::insert_many(tags.iter().map(|tag| document_tag::ActiveModel {
+            document_id: Set(document_id),
+            tag: Set(tag.clone()),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn tags_of<C: ConnectionTrait>(db: &C, document_id: i64) -> DomainResult<Vec<String>> {
+    Ok(document_tag::Entity::find()
+        .filter(document_tag::Column::DocumentId.eq(document_id))
+        .order_by_asc(document_tag::Column::Tag)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.tag)
+        .collect())
+}
+
+/// Takes a write lock on the document's row (PostgreSQL row lock; SQLite's
+/// single writer), so concurrent changes of one document run one after
+/// another; then reads it as `actor` sees it and checks `actor` may edit it.
+async fn lock_for_edit<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    document_id: i64,
+) -> DomainResult<document::Model> {
+    document::Entity::update_many()
+        .col_expr(
+            document::Column::UpdatedAt,
+            Expr::col(document::Column::UpdatedAt),
+        )
+        .filter(document::Column::Id.eq(document_id))
+        .exec(db)
+        .await?;
+    let found = visible(actor)
+        .filter(document::Column::Id.eq(document_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound { entity: "Document" })?;
+    authorize(actor, Action::EditDocuments, found.owner_id)?;
+    Ok(found)
+}
+
+/// Records DOCUMENT_PUBLISHED: the document became visible beyond its
+/// owner (created PUBLIC or PARTNERS, or made more visible).
+async fn record_published<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    document: &document::Model,
+    from: Option<Visibility>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    events::record(
+        db,
+        Event {
+            kind: EventKind::DocumentPublished,
+            organization_id: Some(document.owner_id),
+            entity: "Document",
+            entity_id: document.id,
+            actor_user_id: actor.user_id(),
+            payload: serde_json::json!({
+                "title": document.title,
+                "from": from.map(visibility_name),
+                "visibility": visibility_name(document.visibility),
+            }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates a document (EDITOR of the owner). Creating it PUBLIC or PARTNERS
+/// publishes it (DOCUMENT_PUBLISHED).
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    new: NewDocument,
+    now: DateTime<Utc>,
+) -> DomainResult<document::Model> {
+    authorize(actor, Action::EditDocuments, new.owner_id)?;
+    let title = checked_title(&new.title)?;
+    let summary = checked_summary(&new.summary)?;
+    let language = checked_language(&new.language)?;
+    let tags = checked_tags(&new.tags)?;
+    let txn = db.begin().await?;
+    let created = document::ActiveModel {
+        owner_id: Set(new.owner_id),
+        search_text: Set(document_search_text(&title, &summary)),
+        title: Set(title),
+        summary: Set(summary),
+        kind: Set(new.kind),
+        language: Set(language),
+        visibility: Set(new.visibility),
+        published_on: Set(new.published_on),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    replace_tags(&txn, created.id, &tags).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(created.owner_id),
+            "document.create",
+            "Document",
+            created.id,
+            None::<&()>,
+            Some(&DocumentRecord {
+                document: &created,
+                tags: &tags,
+            }),
+        ),
+        now,
+    )
+    .await?;
+    if created.visibility != Visibility::Private {
+        record_published(&txn, actor, &created, None, now).await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes a document's metadata (EDITOR of the owner), if `version` is
+/// still the stored one.
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    document_id: i64,
+    version: i32,
+    changes: DocumentChanges,
+    now: DateTime<Utc>,
+) -> DomainResult<document::Model> {
+    let txn = db.begin().await?;
+    let found = lock_for_edit(&txn, actor, document_id).await?;
+    check_version("document", version, found.version)?;
+    let title = match &changes.title {
+        Some(title) => checked_title(title)?,
+        None => found.title.clone(),
+    };
+    let summary = match &changes.summary {
+        Some(summary) => checked_summary(summary)?,
+        None => found.summary.clone(),
+    };
+    let language = match &changes.language {
+        Some(language) => checked_language(language)?,
+        None => found.language.clone(),
+    };
+    let new_tags = changes.tags.as_deref().map(checked_tags).transpose()?;
+    let old_tags = tags_of(&txn, document_id).await?;
+    let before = found.clone();
+    let mut active: document::ActiveModel = found.into();
+    active.search_text = Set(document_search_text(&title, &summary));
+    active.title = Set(title);
+    active.summary = Set(summary);
+    active.language = Set(language);
+    if let Some(kind) = changes.kind {
+        active.kind = Set(kind);
+    }
+    if let Some(published_on) = changes.published_on {
+        active.published_on = Set(published_on);
+    }
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    let tags = match new_tags {
+        Some(tags) => {
+            replace_tags(&txn, document_id, &tags).await?;
+            tags
+        }
+        None => old_tags.clone(),
+    };
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(updated.owner_id),
+            "document.update",
+            "Document",
+            updated.id,
+            Some(&DocumentRecord {
+                document: &before,
+                tags: &old_tags,
+            }),
+            Some(&DocumentRecord {
+                document: &updated,
+                tags: &tags,
+            }),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Changes who may see a document (EDITOR of the owner), if `version` is
+/// still the stored one. Making it more visible publishes it
+/// (DOCUMENT_PUBLISHED). Asking for the visibility it already has changes
+/// nothing.
+pub async fn change_visibility<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    document_id: i64,
+    version: i32,
+    visibility: Visibility,
+    now: DateTime<Utc>,
+) -> DomainResult<document::Model> {
+    let txn = db.begin().await?;
+    let found = lock_for_edit(&txn, actor, document_id).await?;
+    check_version("document", version, found.version)?;
+    if found.visibility == visibility {
+        return Ok(found);
+    }
+    let before = found.clone();
+    let mut active: document::ActiveModel = found.into();
+    active.visibility = Set(visibility);
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(updated.owner_id),
+            "document.change_visibility",
+            "Document",
+            updated.id,
+            Some(&before),
+            Some(&updated),
+        ),
+        now,
+    )
+    .await?;
+    if reach(visibility) > reach(before.visibility) {
+        record_published(&txn, actor, &updated, Some(before.visibility), now).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// An uploaded file, spooled to a temporary file by the HTTP layer.
+#[derive(Debug)]
+pub struct UploadedFile {
+    /// The name the client gave (only the last path segment is kept).
+    pub file_name: String,
+    /// The content.
+    pub content: std::fs::File,
+}
+
+/// The file name kept for a version: the last path segment, without
+/// control characters, at most [`MAX_FILE_NAME`] characters.
+fn checked_file_name(name: &str) -> DomainResult<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        return Err(DomainError::invalid("file", "the file needs a name"));
+    }
+    Ok(cleaned.chars().take(MAX_FILE_NAME).collect())
+}
+
+fn checked_change_note(note: Option<&str>) -> DomainResult<Option<String>> {
+    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if note.chars().count() > MAX_CHANGE_NOTE {
+        return Err(DomainError::invalid(
+            "changeNote",
+            format!("the change note may have at most {MAX_CHANGE_NOTE} characters"),
+        ));
+    }
+    Ok(Some(note.to_owned()))
+}
+
+/// "50 MiB", "512 KiB", "700 bytes".
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Adds a version to a document (EDITOR of the owner): checks the file's
+/// size (at most `files.max_upload_bytes`) and detected type, stores its bytes content-addressed, then records
+/// the version (DOCUMENT_VERSION_ADDED). A refused file leaves nothing
+/// behind: it is checked before anything is stored.
+pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
+    db: &C,
+    files: &Files,
+    actor: &Actor,
+    document_id: i64,
+    upload: UploadedFile,
+    change_note: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<document_version::Model> {
+    let (storage, max_bytes) = (files.storage.as_ref(), files.max_upload_bytes);
+    // Permission and existence first: nobody spends I/O on a refusal.
+    let found = visible(actor)
+        .filter(document::Column::Id.eq(document_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound { entity: "Document" })?;
+    authorize(actor, Action::EditDocuments, found.owner_id)?;
+    let file_name = checked_file_name(&upload.file_name)?;
+    let change_note = checked_change_note(change_note)?;
+    let mut content = upload.content;
+    let size = content.metadata().map_err(io_error)?.len();
+    if size > max_bytes {
+        return Err(DomainError::invalid(
+            "file",
+            format!(
+                "the file has {size} bytes; at most {} are accepted",
+                human_size(max_bytes)
+            ),
+        ));
+    }
+    let name_for_sniffing = file_name.clone();
+    let (content, inspection) = tokio::task::spawn_blocking(move || {
+        media::inspect(&mut content, &name_for_sniffing).map(|i| (content, i))
+    })
+    .await
+    .map_err(|err| io_error(std::io::Error::other(err)))?
+    .map_err(io_error)?;
+    let media_type = match &inspection.detected {
+        Detected::Allowed(media) => *media,
+        Detected::Refused(found) => {
+            let what = found
+                .as_deref()
+                .map_or_else(|| "this type".to_owned(), |t| format!("type {t}"));
+            return Err(DomainError::invalid(
+                "file",
+                format!(
+                    "files of {what} are not accepted; accepted: {}",
+                    media::ACCEPTED
+                ),
+            ));
+        }
+    };
+    if inspection.size > max_bytes {
+        return Err(DomainError::invalid(
+            "file",
+            format!("at most {} are accepted", human_size(max_bytes)),
+        ));
+    }
+    if !storage
+        .exists(&inspection.sha256)
+        .await
+        .map_err(storage_error)?
+    {
+        let stream = tokio_util::io::ReaderStream::with_capacity(
+            tokio::fs::File::from_std(content),
+            64 * 1024,
+        )
+        .boxed();
+        storage
+            .put(&inspection.sha256, stream)
+            .await
+            .map_err(storage_error)?;
+    }
+
+    let txn = db.begin().await?;
+    let document = lock_for_edit(&txn, actor, document_id).await?;
+    let last = document_version::Entity::find()
+        .select_only()
+        .column_as(document_version::Column::Number.max(), "last")
+        .filter(document_version::Column::DocumentId.eq(document_id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+    let version = document_version::ActiveModel {
+        document_id: Set(document_id),
+        number: Set(last + 1),
+        file_name: Set(file_name),
+        media_type: Set(media_type.as_str().to_owned()),
+        size_bytes: Set(i64::try_from(inspection.size).unwrap_or(i64::MAX)),
+        storage_key: Set(storage_key(&inspection.sha256)),
+        sha256: Set(inspection.sha256),
+        change_note: Set(change_note),
+        created_at: Set(now),
+        uploaded_by_id: Set(actor.user_id()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    document::Entity::update_many()
+        .col_expr(document::Column::UpdatedAt, Expr::value(now))
+        .filter(document::Column::Id.eq(document_id))
+        .exec(&txn)
+        .await?;
+    audit::append(
+        &txn,
+        Author::Actor(actor),
+        Change::of(
+            Some(document.owner_id),
+            "document.add_version",
+            "DocumentVersion",
+            version.id,
+            None::<&()>,
+            Some(&version),
+        ),
+        now,
+    )
+    .await?;
+    events::record(
+        &txn,
+        Event {
+            kind: EventKind::DocumentVersionAdded,
+            organization_id: Some(document.owner_id),
+            entity: "Document",
+            entity_id: document.id,
+            actor_user_id: actor.user_id(),
+            payload: serde_json::json!({
+                "versionId": version.id,
+                "number": version.number,
+                "fileName": version.file_name,
+                "mediaType": version.media_type,
+                "sizeBytes": version.size_bytes,
+                "sha256": version.sha256,
+            }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(version)
+}
+
+fn io_error(err: std::io::Error) -> DomainError {
+    DomainError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(format!(
+        "upload I/O: {err}"
+    ))))
+}
+
+fn storage_error(err: StorageError) -> DomainError {
+    DomainError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(format!(
+        "file storage: {err}"
+    ))))
+}
+
+/// Links a document to an agreement (the signed text, an annex). Allowed to
+/// an EDITOR of the document's owner when that owner is a party of the
+/// agreement. Linking never widens who sees the document: the agreement's
+/// other parties see it only if its own visibility lets them. Linking an
+/// already linked document changes nothing.
+pub async fn share_with_agreement<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    document_id: i64,
+    agreement_id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<(document::Model, agreement::Model)> {
+    let txn = db.begin().await?;
+    let document = lock_for_edit(&txn, actor, document_id).await?;
+    let agreement = agreements::visible(actor)
+        .filter(agreement::Column::Id.eq(agreement_id))
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound {
+            entity: "Agreement",
+        })?;
+    let owner_is_party = agreement_party::Entity::find()
+        .filter(agreement_party::Column::AgreementId.eq(agreement_id))
+        .filter(agreement_party::Column::OrganizationId.eq(document.owner_id))
+        .count(&txn)
+        .await?
+        > 0;
+    if !owner_is_party {
+        return Err(DomainError::conflict(
+            "NOT_A_PARTY",
+            "only documents of a party of the agreement can be linked to it",
+        ));
+    }
+    let existing = agreement_document::Entity::find_by_id((agreement_id, document_id))
+        .one(&txn)
+        .await?;
+    if existing.is_none() {
+        let link = agreement_document::ActiveModel {
+            agreement_id: Set(agreement_id),
+            document_id: Set(document_id),
+            shared_by_id: Set(actor.user_id()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        audit::append(
+            &txn,
+            Author::Actor(actor),
+            Change::of(
+                Some(document.owner_id),
+                "document.share_with_agreement",
+                "Document",
+                document.id,
+                None::<&()>,
+                Some(&link),
+            ),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok((document, agreement))
+}
+
+/// Removes a document's link to an agreement (EDITOR of the document's
+/// owner). Removing a link that does not exist changes nothing.
+pub async fn unshare_from_agreement<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    document_id: i64,
+    agreement_id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<document::Model> {
+    let txn = db.begin().await?;
+    let document = lock_for_edit(&txn, actor, document_id).await?;
+    let existing = agreement_document::Entity::find_by_id((agreement_id, document_id))
+        .one(&txn)
+        .await?;
+    if let Some(link) = existing {
+        agreement_document::Entity::delete_by_id((agreement_id, document_id))
+            .exec(&txn)
+            .await?;
+        audit::append(
+            &txn,
+            Author::Actor(actor),
+            Change::of(
+                Some(document.owner_id),
+                "document.unshare_from_agreement",
+                "Document",
+                document.id,
+                Some(&link),
+                None::<&()>,
+            ),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(document)
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod fiscal_code;
 pub mod listing;
+pub mod media;
 pub mod members;
 pub mod organization_profiles;
 pub mod organizations;

@@ -36,6 +36,10 @@ pub enum Action {
     ManageActivities,
     /// Create and edit the organization's funded projects and indicators.
     ManageProjects,
+    // documents
+    /// Create the organization's documents, edit them, change their
+    /// visibility, upload versions, link them to agreements.
+    EditDocuments,
 }
 
 impl Action {
@@ -51,6 +55,8 @@ impl Action {
             Self::SignAgreements => MemberRole::Admin,
             // activities and results
             Self::ManageActivities | Self::ManageProjects => MemberRole::Editor,
+            // documents
+            Self::EditDocuments => MemberRole::Editor,
         }
     }
 

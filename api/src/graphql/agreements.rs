@@ -10,6 +10,7 @@ use super::{
     activities::Activity,
     connection::{Conn, child_connection, connection, page_args},
     context::state,
+    documents::Document,
     enums::{AgreementKind, AgreementStatus, OrderDirection, Visibility, to_db},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
@@ -116,6 +117,29 @@ impl Agreement {
             self.0.id,
             args,
             Activity,
+        )
+        .await
+    }
+
+    /// Documents linked to the agreement (the signed text, annexes), by
+    /// title: only those you may see.
+    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Document>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        child_connection(
+            state,
+            &state.loaders.agreement_documents,
+            self.0.id,
+            args,
+            Document,
         )
         .await
     }

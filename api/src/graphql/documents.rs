@@ -1,20 +1,25 @@
-//! Documents in GraphQL: the type, its tags and versions, and the root
-//! queries.
+//! Documents in GraphQL: the type, its tags and versions, the root
+//! queries, and the mutations: create, update, change visibility, upload a
+//! version (GraphQL multipart request spec), link to an agreement.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{document, document_version};
 
 use super::{
     DateRangeInput,
+    accounts::User,
+    agreements::Agreement,
     connection::{Conn, connection, page_args},
     context::state,
     enums::{DocumentKind, OrderDirection, Visibility, to_db},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    mutation::{UserError, user_errors},
     organizations::Organization,
 };
 use crate::domain::documents::{self as domain, DocumentFilter as Filter, DocumentSort};
+use crate::storage::Files;
 
 /// A good-practice guide, procedure, strategy or other shared document.
 #[derive(Clone)]
@@ -139,6 +144,39 @@ impl DocumentVersion {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// Where to download it: `GET` this path (same credentials as the API;
+    /// supports `Range` and `If-None-Match`).
+    async fn download_url(&self) -> String {
+        format!(
+            "/files/{}",
+            ids::encode(NodeKind::DocumentVersion, self.0.id).0
+        )
+    }
+    /// Who uploaded it; shown to members of the document's owner only (null
+    /// for others, and for uploads by API tokens or imported data).
+    async fn uploaded_by(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let Some(user_id) = self.0.uploaded_by_id else {
+            return Ok(None);
+        };
+        let state = state(ctx)?;
+        let Some(document) = state.loaders.document.load_one(self.0.document_id).await? else {
+            return Ok(None);
+        };
+        if !state.actor.member_of().contains(&document.owner_id) {
+            return Ok(None);
+        }
+        Ok(state.loaders.user.load_one(user_id).await?.map(User))
+    }
+    /// The document this is a version of.
+    async fn document(&self, ctx: &Context<'_>) -> ApiResult<Document> {
+        state(ctx)?
+            .loaders
+            .document
+            .load_one(self.0.document_id)
+            .await?
+            .map(Document)
+            .ok_or(ApiError::NotFound("Document"))
+    }
 }
 
 /// Filters for `documents`.
@@ -244,5 +282,308 @@ impl DocumentQuery {
         )
         .await?;
         Ok(connection(page, Document))
+    }
+}
+
+/// Input of `createDocument`.
+#[derive(InputObject)]
+pub struct CreateDocumentInput {
+    /// The owner organization (you must be one of its EDITORs).
+    pub owner_id: ID,
+    /// Title (1 to 300 characters).
+    pub title: String,
+    /// Short summary (up to 5000 characters).
+    #[graphql(default)]
+    pub summary: String,
+    /// What it is.
+    pub kind: DocumentKind,
+    /// ISO 639-1 language code ("ro", "en", ...).
+    #[graphql(default_with = "String::from(\"ro\")")]
+    pub language: String,
+    /// Free-form tags (stored lower case; at most 20).
+    #[graphql(default)]
+    pub tags: Vec<String>,
+    /// Who may see it (PRIVATE unless said otherwise).
+    #[graphql(default_with = "Visibility::Private")]
+    pub visibility: Visibility,
+    /// Publication date.
+    pub published_on: Option<NaiveDate>,
+}
+
+/// Input of `updateDocument`: fields left out keep their value.
+#[derive(InputObject)]
+pub struct UpdateDocumentInput {
+    /// The document.
+    pub document_id: ID,
+    /// The `version` you last read; a stale one is refused (CONFLICT).
+    pub version: i32,
+    /// New title.
+    pub title: Option<String>,
+    /// New summary.
+    pub summary: Option<String>,
+    /// New kind.
+    pub kind: Option<DocumentKind>,
+    /// New language.
+    pub language: Option<String>,
+    /// New tags, replacing the old ones.
+    pub tags: Option<Vec<String>>,
+    /// New publication date; `null` clears it.
+    pub published_on: MaybeUndefined<NaiveDate>,
+}
+
+/// Input of `changeDocumentVisibility`.
+#[derive(InputObject)]
+pub struct ChangeDocumentVisibilityInput {
+    /// The document.
+    pub document_id: ID,
+    /// The `version` you last read; a stale one is refused (CONFLICT).
+    pub version: i32,
+    /// Who may see it from now on.
+    pub visibility: Visibility,
+}
+
+/// Result of the mutations that change a document.
+#[derive(SimpleObject)]
+pub struct DocumentPayload {
+    /// The document as it is now.
+    pub document: Option<Document>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `addDocumentVersion`, sent as a GraphQL multipart request.
+#[derive(InputObject)]
+pub struct AddDocumentVersionInput {
+    /// The document.
+    pub document_id: ID,
+    /// The file. Its type is detected from the content (PDF, DOCX, ODT,
+    /// XLSX, ODS, PPTX, PNG, JPEG, GIF, WebP, TIFF, UTF-8 text, Markdown by
+    /// a `.md` name); its size is limited by the server's configuration.
+    pub file: Upload,
+    /// What changed since the previous version.
+    pub change_note: Option<String>,
+}
+
+/// Result of `addDocumentVersion`.
+#[derive(SimpleObject)]
+pub struct AddDocumentVersionPayload {
+    /// The new version.
+    pub version: Option<DocumentVersion>,
+    /// Its document.
+    pub document: Option<Document>,
+    /// What to fix (a refused file: field `file`).
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `shareDocumentWithAgreement` and `unshareDocumentFromAgreement`.
+#[derive(InputObject)]
+pub struct DocumentAgreementInput {
+    /// The document.
+    pub document_id: ID,
+    /// The agreement.
+    pub agreement_id: ID,
+}
+
+/// Result of `shareDocumentWithAgreement` and
+/// `unshareDocumentFromAgreement`.
+#[derive(SimpleObject)]
+pub struct DocumentAgreementPayload {
+    /// The document.
+    pub document: Option<Document>,
+    /// The agreement (null if you may not see it).
+    pub agreement: Option<Agreement>,
+    /// What to fix.
+    pub user_errors: Vec<UserError>,
+}
+
+fn document_payload(
+    result: crate::domain::error::DomainResult<document::Model>,
+) -> ApiResult<DocumentPayload> {
+    let (document, user_errors) = user_errors(result)?;
+    Ok(DocumentPayload {
+        document: document.map(Document),
+        user_errors,
+    })
+}
+
+/// Mutations about documents. All need an EDITOR (or a READ_WRITE token)
+/// of the document's owner.
+#[derive(Default)]
+pub struct DocumentMutation;
+
+#[Object]
+impl DocumentMutation {
+    /// Creates a document. Creating it PUBLIC or PARTNERS publishes it
+    /// (partners are alerted).
+    async fn create_document(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDocumentInput,
+    ) -> ApiResult<DocumentPayload> {
+        let s = state(ctx)?;
+        let owner_id = ids::decode(&input.owner_id, NodeKind::Organization, "ownerId")?;
+        let new = domain::NewDocument {
+            owner_id,
+            title: input.title,
+            summary: input.summary,
+            kind: input.kind.into(),
+            language: input.language,
+            tags: input.tags,
+            visibility: input.visibility.into(),
+            published_on: input.published_on,
+        };
+        document_payload(domain::create(&s.db, &s.actor, new, Utc::now()).await)
+    }
+
+    /// Changes a document's metadata (not its visibility: see
+    /// `changeDocumentVisibility`).
+    async fn update_document(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDocumentInput,
+    ) -> ApiResult<DocumentPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
+        let changes = domain::DocumentChanges {
+            title: input.title,
+            summary: input.summary,
+            kind: input.kind.map(Into::into),
+            language: input.language,
+            tags: input.tags,
+            published_on: match input.published_on {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(day) => Some(Some(day)),
+            },
+        };
+        document_payload(
+            domain::update(&s.db, &s.actor, id, input.version, changes, Utc::now()).await,
+        )
+    }
+
+    /// Changes who may see a document. Making it more visible publishes it
+    /// (partners are alerted).
+    async fn change_document_visibility(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeDocumentVisibilityInput,
+    ) -> ApiResult<DocumentPayload> {
+        let s = state(ctx)?;
+        let id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
+        document_payload(
+            domain::change_visibility(
+                &s.db,
+                &s.actor,
+                id,
+                input.version,
+                input.visibility.into(),
+                Utc::now(),
+            )
+            .await,
+        )
+    }
+
+    /// Uploads a new version of a document (send the request as
+    /// `multipart/form-data`, GraphQL multipart request spec). A file of a
+    /// type not accepted, or too large, is refused with a user error on
+    /// `file` and nothing is stored.
+    async fn add_document_version(
+        &self,
+        ctx: &Context<'_>,
+        input: AddDocumentVersionInput,
+    ) -> ApiResult<AddDocumentVersionPayload> {
+        let s = state(ctx)?;
+        let files = ctx
+            .data::<Files>()
+            .map_err(|_| ApiError::Internal("file storage missing".into()))?;
+        let id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
+        let upload = input
+            .file
+            .value(ctx)
+            .map_err(|err| ApiError::Internal(format!("upload unreadable: {err}")))?;
+        let uploaded = domain::UploadedFile {
+            file_name: upload.filename,
+            content: upload.content,
+        };
+        let result = domain::add_version(
+            &s.db,
+            files,
+            &s.actor,
+            id,
+            uploaded,
+            input.change_note.as_deref(),
+            Utc::now(),
+        )
+        .await;
+        let (version, user_errors) = user_errors(result)?;
+        let document = match &version {
+            Some(v) => s
+                .loaders
+                .document
+                .load_one(v.document_id)
+                .await?
+                .map(Document),
+            None => None,
+        };
+        Ok(AddDocumentVersionPayload {
+            version: version.map(DocumentVersion),
+            document,
+            user_errors,
+        })
+    }
+
+    /// Links a document to an agreement (the signed text, an annex). The
+    /// document's owner must be a party of the agreement. The link does not
+    /// change who may see the document.
+    async fn share_document_with_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: DocumentAgreementInput,
+    ) -> ApiResult<DocumentAgreementPayload> {
+        let s = state(ctx)?;
+        let document_id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
+        let agreement_id = ids::decode(&input.agreement_id, NodeKind::Agreement, "agreementId")?;
+        let result =
+            domain::share_with_agreement(&s.db, &s.actor, document_id, agreement_id, Utc::now())
+                .await;
+        let (shared, user_errors) = user_errors(result)?;
+        let (document, agreement) = match shared {
+            Some((d, a)) => (Some(Document(d)), Some(Agreement(a))),
+            None => (None, None),
+        };
+        Ok(DocumentAgreementPayload {
+            document,
+            agreement,
+            user_errors,
+        })
+    }
+
+    /// Removes a document's link to an agreement.
+    async fn unshare_document_from_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: DocumentAgreementInput,
+    ) -> ApiResult<DocumentAgreementPayload> {
+        let s = state(ctx)?;
+        let document_id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
+        let agreement_id = ids::decode(&input.agreement_id, NodeKind::Agreement, "agreementId")?;
+        let result =
+            domain::unshare_from_agreement(&s.db, &s.actor, document_id, agreement_id, Utc::now())
+                .await;
+        let (document, user_errors) = user_errors(result)?;
+        let agreement = match document {
+            Some(_) => s
+                .loaders
+                .agreement
+                .load_one(agreement_id)
+                .await?
+                .map(Agreement),
+            None => None,
+        };
+        Ok(DocumentAgreementPayload {
+            document: document.map(Document),
+            agreement,
+            user_errors,
+        })
     }
 }

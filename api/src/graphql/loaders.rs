@@ -265,6 +265,8 @@ pub struct Loaders {
     pub agreement_parties: ChildLoaders<agreement_party::Entity>,
     /// An agreement's implementing activities.
     pub agreement_activities: ChildLoaders<activity::Entity>,
+    /// An agreement's linked documents.
+    pub agreement_documents: ChildLoaders<document::Entity>,
     /// An activity's organizers.
     pub activity_organizers: ChildLoaders<organization::Entity>,
     /// An activity's linked documents.
@@ -303,6 +305,7 @@ impl Loaders {
             organization_projects: ChildLoaders::new(db, d, results::of_owners()),
             agreement_parties: ChildLoaders::new(db, d, agreements::parties_of_agreements()),
             agreement_activities: ChildLoaders::new(db, d, activities::of_agreements(actor)),
+            agreement_documents: ChildLoaders::new(db, d, documents::of_agreements(actor)),
             activity_organizers: ChildLoaders::new(
                 db,
                 d,

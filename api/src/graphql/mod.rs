@@ -53,6 +53,7 @@ pub struct Mutation(
     accounts::AccountMutation,
     organization_mutations::OrganizationMutation,
     agreement_mutations::AgreementMutation,
+    documents::DocumentMutation,
     activities::ActivityMutation,
     results::ResultsMutation,
 );

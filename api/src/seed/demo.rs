@@ -1206,6 +1206,7 @@ async fn insert_documents<T: ConnectionTrait>(txn: &T, orgs: &Ids) -> DomainResu
                 sha256: Set(sha256),
                 change_note: Set(v.change_note.map(str::to_owned)),
                 created_at: Set(at(v.uploaded, 9)?),
+                uploaded_by_id: Set(None),
             }
             .insert(txn)
             .await?;
