@@ -1,5 +1,5 @@
 //! The axum router: `/graphql` (GET and POST, GraphiQL in a browser),
-//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS
+//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, `/unsubscribe`, wrapped in request ids, tracing, CORS
 //! and body limits.
 //!
 //! The GraphQL endpoint is written here rather than taken from
@@ -59,6 +59,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Process metrics.
     pub metrics: Metrics,
+    /// Signs and checks one-click unsubscribe links.
+    pub notify_key: crate::notify::unsubscribe::UnsubscribeKey,
 }
 
 /// Why the router could not be built.
@@ -92,6 +94,10 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route(
+            "/unsubscribe",
+            get(crate::notify::unsubscribe::confirm).post(crate::notify::unsubscribe::unsubscribe),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))

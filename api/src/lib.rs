@@ -12,5 +12,6 @@ pub mod domain;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod notify;
 pub mod seed;
 pub mod startup;

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use migration::MigratorTrait;
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Config,
@@ -13,6 +13,7 @@ use crate::{
     graphql::build_schema,
     http::{AppState, RouterError, router},
     metrics::Metrics,
+    notify::{Notifier, unsubscribe::UnsubscribeKey},
 };
 
 /// Why the application could not start.
@@ -33,6 +34,12 @@ pub enum StartupError {
     /// The router could not be built from the configuration.
     #[error(transparent)]
     Router(#[from] RouterError),
+    /// Alerts could not be set up (mail transport, templates).
+    #[error("alerts: {0}")]
+    Notify(#[from] crate::notify::NotifyError),
+    /// The unsubscribe key could not be read or made.
+    #[error("unsubscribe key: {0}")]
+    UnsubscribeKey(std::io::Error),
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -40,6 +47,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    notifier: Option<Notifier>,
 }
 
 impl Application {
@@ -54,18 +62,32 @@ impl Application {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
         let auth = crate::auth::AuthState::new(&config)?;
+        let notify_key = UnsubscribeKey::load(&config).map_err(StartupError::UnsubscribeKey)?;
+        let config = Arc::new(config);
+        let notifier = if config.notify_enabled {
+            Some(Notifier::new(
+                db.clone(),
+                Arc::clone(&config),
+                metrics.clone(),
+                notify_key.clone(),
+            )?)
+        } else {
+            None
+        };
         let state = AppState {
             auth,
             schema: build_schema(&config),
             db: db.clone(),
-            config: Arc::new(config),
+            config,
             metrics,
+            notify_key,
         };
         let router = router(state)?;
         Ok(Self {
             listener,
             router,
             db,
+            notifier,
         })
     }
 
@@ -80,13 +102,31 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// The alert tasks (consumer, mail worker, daily jobs) run alongside
+    /// unless `notify_enabled` is off, and stop with the server (the worker
+    /// after recording the batch it is sending).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), std::io::Error> {
-        axum::serve(self.listener, self.router)
+        let (stop, stopped) = watch::channel(false);
+        let tasks = self
+            .notifier
+            .map(|notifier| notifier.spawn(stopped))
+            .unwrap_or_default();
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        let _ = stop.send(true);
+        for task in tasks {
+            if tokio::time::timeout(std::time::Duration::from_secs(30), task)
+                .await
+                .is_err()
+            {
+                tracing::warn!("an alert task did not stop in time");
+            }
+        }
+        served
     }
 }
 

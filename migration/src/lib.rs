@@ -8,6 +8,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_search_trigram_indexes;
 mod m20261124_000003_accounts;
 mod m20261124_000004_audit_and_events;
+mod m20261124_000008_notifications;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_search_trigram_indexes::Migration),
             Box::new(m20261124_000003_accounts::Migration),
             Box::new(m20261124_000004_audit_and_events::Migration),
+            Box::new(m20261124_000008_notifications::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activities;
 pub mod actor;
 pub mod agreements;
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod documents;
