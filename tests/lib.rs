@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod fixtures;
 pub mod peers;
+pub mod smtp;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,10 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database's URL (for running the CLI against it).
     pub database_url: String,
+    /// The server's data directory (a fresh temporary one).
+    pub data_dir: PathBuf,
+    /// The configuration the server was started with.
+    pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -55,14 +60,21 @@ impl TestApp {
     /// A server on an empty database, with `tweak` applied to the config.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let (database_url, backend, sqlite_file) = fresh_database().await;
+        let data_dir = std::env::temp_dir()
+            .join("pactum-tests")
+            .join(format!("data-{}", uuid::Uuid::new_v4().simple()));
         let mut config = Config {
             database_url: database_url.clone(),
             listen: "127.0.0.1:0".parse().expect("loopback address"),
             database_max_connections: 5,
+            data_dir: data_dir.clone(),
+            // Background alert tasks would add SQL statements to the counters
+            // other tests measure: the alert tests turn them on.
+            notify_enabled: false,
             ..Config::default()
         };
         tweak(&mut config);
-        let app = Application::build(config)
+        let app = Application::build(config.clone())
             .await
             .expect("application starts");
         let address = format!("http://{}", app.local_addr().expect("bound address"));
@@ -79,6 +91,8 @@ impl TestApp {
             db,
             backend,
             database_url,
+            data_dir,
+            config,
             shutdown: Some(tx),
             sqlite_file,
         }
@@ -178,6 +192,7 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));

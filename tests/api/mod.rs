@@ -1,5 +1,6 @@
 //! The test modules, one per area.
 
+mod alerts;
 mod audit;
 mod demo;
 mod filters;

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod notifications;
 pub mod organizations;
 pub mod results;
 pub mod stats;
@@ -47,7 +48,10 @@ pub struct Query(
 
 /// The root mutation: every area's mutations merged.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    notifications::NotificationMutation,
+);
 
 /// The executable schema.
 pub type PactumSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -19,7 +19,10 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use super::{Notifier, outbox as queue, templates::DigestItem};
+use super::{
+    Notifier, outbox as queue,
+    templates::{DigestItem, Links},
+};
 use crate::domain::{alerts, error::DomainResult};
 
 /// Runs both daily jobs as of `now`.
@@ -29,11 +32,11 @@ pub async fn run_daily(notifier: &Notifier, now: DateTime<Utc>) -> DomainResult<
     Ok(())
 }
 
-/// Queues the expiry reminders due on `now`'s day; returns how many
-/// agreements had one due.
+/// Queues the expiry reminders due on `now`'s day (rows are stamped with
+/// the wall clock); returns how many agreements had one due.
 pub async fn expiry_reminders(notifier: &Notifier, now: DateTime<Utc>) -> DomainResult<usize> {
-    let now = now.trunc_subsecs(6);
     let today = now.date_naive();
+    let now = Utc::now().trunc_subsecs(6);
     let txn = notifier.db.begin().await?;
     let due = alerts::expiring_alerts(&txn, today).await?;
     for (alert, threshold) in &due {
@@ -47,7 +50,15 @@ pub async fn expiry_reminders(notifier: &Notifier, now: DateTime<Utc>) -> Domain
             alert,
             &format!("expiring:{id}:{threshold}"),
             None,
-            context! { threshold => threshold },
+            context! {
+                threshold => threshold,
+                days => match &alert.record {
+                    alerts::Record::Agreement { agreement, .. } => {
+                        agreement.end_date.map(|end| (end - today).num_days())
+                    }
+                    _ => None,
+                },
+            },
             now,
         )
         .await?;
@@ -67,11 +78,12 @@ pub fn digest_cutoff(now: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
     }
 }
 
-/// Sends each user's digest of alerts held before the last digest time;
-/// returns how many digests it queued.
+/// Sends each user's digest of alerts held before the last digest time at
+/// or before `now` (rows are stamped with the wall clock); returns how many
+/// digests it queued.
 pub async fn digests(notifier: &Notifier, now: DateTime<Utc>) -> DomainResult<usize> {
-    let now = now.trunc_subsecs(6);
     let cutoff = digest_cutoff(now, notifier.config.digest_hour_utc);
+    let now = Utc::now().trunc_subsecs(6);
     let users: Vec<Option<i64>> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::UserId)
@@ -123,10 +135,12 @@ async fn digest_for(
         AlertKind::DailyDigest,
         language,
         context! { count => entries.len() },
-        &home,
+        Links {
+            record: &home,
+            unsubscribe: Some(&notifier.key.url(&home, user_id, AlertKind::DailyDigest)),
+            settings: &format!("{home}/account/notifications"),
+        },
         &entries,
-        Some(&notifier.key.url(&home, user_id, AlertKind::DailyDigest)),
-        &format!("{home}/account/notifications"),
     ) {
         Ok(mail) => mail,
         Err(err) => {

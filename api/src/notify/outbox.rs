@@ -28,7 +28,7 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
 };
 
-use super::Notifier;
+use super::{Notifier, templates::Links};
 use crate::{
     domain::{
         alerts::{self, Alert, Record},
@@ -218,7 +218,8 @@ fn facts(alert: &Alert, language: Language, extra: &Value, today: NaiveDate) -> 
             expires_on => date(invitation.expires_at.date_naive(), language),
         },
     };
-    context! { ..extra.clone(), ..base }
+    // The later map wins: the caller's extras override the record's facts.
+    minijinja::value::merge_maps([base, extra.clone()])
 }
 
 /// Renders and queues `alert` for each of its recipients, keyed
@@ -264,10 +265,12 @@ pub async fn enqueue(
             alert.kind,
             language,
             facts(alert, language, &extra, today),
-            &link,
+            Links {
+                record: &link,
+                unsubscribe: unsubscribe.as_deref(),
+                settings: &settings,
+            },
             &[],
-            unsubscribe.as_deref(),
-            &settings,
         );
         match rendered {
             Ok(mail) => rows.push(outbox::ActiveModel {

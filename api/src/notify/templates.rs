@@ -4,7 +4,7 @@
 //! `action()`; then one layout per language renders the plain-text and the
 //! HTML part (HTML escaped by the layout's `.html` extension).
 
-use minijinja::{Environment, Value, context};
+use minijinja::{AutoEscape, Environment, Value, context, value::ValueKind};
 use serde::Serialize;
 
 use entities::enums::{AlertKind, Language};
@@ -118,6 +118,17 @@ pub struct DigestItem {
     pub link: String,
 }
 
+/// The links a mail carries.
+#[derive(Debug, Clone, Copy)]
+pub struct Links<'a> {
+    /// The record the alert is about.
+    pub record: &'a str,
+    /// The recipient's one-click unsubscribe URL (none for invitations).
+    pub unsubscribe: Option<&'a str>,
+    /// The recipient's alert settings.
+    pub settings: &'a str,
+}
+
 /// A rendered mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -174,6 +185,31 @@ impl Templates {
     pub fn new() -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.set_keep_trailing_newline(true);
+        // HTML escaping of the five special characters only: minijinja's
+        // default also escapes `/`, which mangles every link.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == AutoEscape::Html
+                && value.kind() == ValueKind::String
+                && !value.is_safe()
+            {
+                let text = value.as_str().unwrap_or_default();
+                let mut escaped = String::with_capacity(text.len());
+                for c in text.chars() {
+                    match c {
+                        '&' => escaped.push_str("&amp;"),
+                        '<' => escaped.push_str("&lt;"),
+                        '>' => escaped.push_str("&gt;"),
+                        '"' => escaped.push_str("&quot;"),
+                        '\'' => escaped.push_str("&#39;"),
+                        c => escaped.push(c),
+                    }
+                }
+                out.write_str(&escaped)?;
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         for (name, source) in FILES {
             env.add_template(name, source)?;
         }
@@ -181,17 +217,14 @@ impl Templates {
     }
 
     /// Renders `kind` in `language` with `data` (the record's facts), the
-    /// record's `link`, the digest's `items` and the recipient's
-    /// `unsubscribe_url` (none for invitations).
+    /// mail's `links` and the digest's `items`.
     pub fn render(
         &self,
         kind: AlertKind,
         language: Language,
         data: Value,
-        link: &str,
+        links: Links<'_>,
         items: &[DigestItem],
-        unsubscribe_url: Option<&str>,
-        settings_url: &str,
     ) -> Result<Rendered, TemplateError> {
         let lang = lang(language);
         let content = self
@@ -210,10 +243,10 @@ impl Templates {
             subject => subject,
             intro => intro,
             action => action,
-            link => link,
+            link => links.record,
             items => items,
-            unsubscribe_url => unsubscribe_url,
-            settings_url => settings_url,
+            unsubscribe_url => links.unsubscribe,
+            settings_url => links.settings,
         };
         let text = self
             .env
@@ -242,10 +275,12 @@ mod tests {
                 kind,
                 language,
                 data,
-                "https://pactum.test/agreements/X",
+                Links {
+                    record: "https://pactum.test/agreements/X",
+                    unsubscribe: Some("https://pactum.test/unsubscribe?token=t"),
+                    settings: "https://pactum.test/account/notifications",
+                },
                 &[],
-                Some("https://pactum.test/unsubscribe?token=t"),
-                "https://pactum.test/account/notifications",
             )
             .unwrap_or_else(|e| panic!("{e}"))
     }
@@ -278,5 +313,9 @@ mod tests {
         assert!(out.text.contains("Primăria Iași propune"));
         assert!(out.html.contains("Cooperare &lt;anticorupție&gt;"));
         assert!(!out.html.contains("<anticorupție>"));
+        assert!(
+            out.html
+                .contains("href=\"https://pactum.test/agreements/X\"")
+        );
     }
 }

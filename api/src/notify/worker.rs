@@ -72,27 +72,25 @@ pub async fn claim(notifier: &Notifier, now: DateTime<Utc>) -> Result<Vec<outbox
             i64::try_from(notifier.config.notify_lease_secs).unwrap_or(i64::MAX / 2),
         );
     let backend = notifier.db.get_database_backend();
-    let (placeholders, lock) = match backend {
-        DbBackend::Postgres => (["$1", "$2", "$3"], " FOR UPDATE SKIP LOCKED"),
-        _ => (["?", "?", "?"], ""),
+    let limit = i64::from(notifier.config.notify_batch_size);
+    let (sql, values): (&str, Vec<sea_orm::Value>) = match backend {
+        DbBackend::Postgres => (
+            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' \
+             AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
+             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *",
+            vec![lease.into(), now.into(), limit.into()],
+        ),
+        _ => (
+            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' \
+             AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) \
+             ORDER BY id LIMIT ?) RETURNING *",
+            vec![lease.into(), now.into(), now.into(), limit.into()],
+        ),
     };
-    let [p_lease, p_now, p_limit] = placeholders;
-    let sql = format!(
-        "UPDATE outbox SET lease_until = {p_lease}, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' \
-         AND next_attempt_at <= {p_now} AND (lease_until IS NULL OR lease_until < {p_now}) \
-         ORDER BY id LIMIT {p_limit}{lock}) RETURNING *"
-    );
     let mut rows = outbox::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                lease.into(),
-                now.into(),
-                i64::from(notifier.config.notify_batch_size).into(),
-            ],
-        ))
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
         .all(&notifier.db)
         .await?;
     rows.sort_by_key(|r| r.id);
