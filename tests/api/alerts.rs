@@ -993,3 +993,48 @@ async fn sigkill_in_a_burst_of_500_alerts_loses_none_and_repeats_only_in_flight_
         "every row marked SENT"
     );
 }
+
+/// Workers on several nodes share the queue: concurrent claims never hand
+/// out the same row (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's one
+/// writer), and a claimed row is not claimed again before its lease ends.
+#[tokio::test]
+async fn concurrent_workers_never_claim_the_same_row() {
+    let app = TestApp::spawn_with(|c| c.notify_batch_size = 7).await;
+    let a = org(&app.db, "a", "A").await;
+    let consumer = notifier(&app);
+    for i in 0..40 {
+        invite_directly(&app.db, a, &format!("p{i}@example.ro")).await;
+    }
+    let mut gaps = pactum::notify::outbox::GapWatch::default();
+    while pactum::notify::outbox::consume_batch(&consumer, &mut gaps)
+        .await
+        .unwrap()
+        > 0
+    {}
+    assert_eq!(outbox_rows(&app.db).await.len(), 40);
+    let workers: Vec<Notifier> = (0..4).map(|_| notifier(&app)).collect();
+    let now = Utc::now();
+    let claims = futures::future::join_all(
+        workers
+            .iter()
+            .map(|w| pactum::notify::worker::claim(w, now)),
+    )
+    .await;
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for claim in claims {
+        for row in claim.unwrap() {
+            assert!(seen.insert(row.id), "row {} claimed twice", row.id);
+            total += 1;
+        }
+    }
+    assert_eq!(total, 28, "four batches of seven");
+    let again = pactum::notify::worker::claim(&workers[0], now)
+        .await
+        .unwrap();
+    assert!(
+        again.iter().all(|r| !seen.contains(&r.id)),
+        "leased rows are not claimed again"
+    );
+    assert_eq!(again.len(), 7);
+}
