@@ -1038,3 +1038,78 @@ async fn concurrent_workers_never_claim_the_same_row() {
     );
     assert_eq!(again.len(), 7);
 }
+
+/// On PostgreSQL an event can commit after one with a larger id: the
+/// consumer must not move its cursor past the smaller id while that
+/// transaction is still open (or the event would never be mailed), and must
+/// move past an id whose transaction rolled back once the grace period ends.
+#[tokio::test]
+async fn the_consumer_waits_for_events_still_being_committed() {
+    use sea_orm::TransactionTrait;
+    let app = TestApp::spawn_with(|c| c.notify_gap_grace_secs = 1).await;
+    if app.backend != pactum_tests::Backend::Postgres {
+        return; // SQLite has one writer: ids commit in order
+    }
+    let a = org(&app.db, "a", "A").await;
+    let consumer = notifier(&app);
+    let mut gaps = pactum::notify::outbox::GapWatch::default();
+
+    let slow = app.db.begin().await.unwrap();
+    invite_directly_in(&slow, a, "slow@example.ro").await;
+    invite_directly(&app.db, a, "fast@example.ro").await;
+    let consume = pactum::notify::outbox::consume_batch;
+    assert_eq!(
+        consume(&consumer, &mut gaps).await.unwrap(),
+        0,
+        "waits at the gap"
+    );
+    slow.commit().await.unwrap();
+    assert_eq!(consume(&consumer, &mut gaps).await.unwrap(), 2);
+    let mut recipients: Vec<String> = outbox_rows(&app.db)
+        .await
+        .into_iter()
+        .map(|r| r.recipient)
+        .collect();
+    recipients.sort();
+    assert_eq!(recipients, vec!["fast@example.ro", "slow@example.ro"]);
+
+    // A rolled-back event leaves a hole for good: skipped after the grace.
+    let lost = app.db.begin().await.unwrap();
+    invite_directly_in(&lost, a, "never@example.ro").await;
+    lost.rollback().await.unwrap();
+    invite_directly(&app.db, a, "after@example.ro").await;
+    assert_eq!(consume(&consumer, &mut gaps).await.unwrap(), 0);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(consume(&consumer, &mut gaps).await.unwrap(), 1);
+    assert_eq!(outbox_rows(&app.db).await.len(), 3);
+}
+
+async fn invite_directly_in<C: sea_orm::ConnectionTrait>(db: &C, org: i64, email: &str) {
+    let now = Utc::now();
+    let invitation = invitation::ActiveModel {
+        organization_id: Set(org),
+        email: Set(email.to_owned()),
+        role: Set(MemberRole::Viewer),
+        invited_by_id: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(14)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    events::record(
+        db,
+        Event {
+            kind: EventKind::MemberInvited,
+            organization_id: Some(org),
+            entity: "Invitation",
+            entity_id: invitation.id,
+            actor_user_id: None,
+            payload: json!({}),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+}
