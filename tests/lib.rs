@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod fixtures;
 pub mod peers;
 pub mod s3;
+pub mod smtp;
 
 use std::path::PathBuf;
 
@@ -40,6 +41,10 @@ pub struct TestApp {
     /// This server's local file storage (a fresh temp directory, removed
     /// with the app).
     pub files_dir: PathBuf,
+    /// The server's data directory (a fresh temporary one).
+    pub data_dir: PathBuf,
+    /// The configuration the server was started with.
+    pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     sqlite_file: Option<PathBuf>,
 }
@@ -65,6 +70,9 @@ impl TestApp {
         let files_dir = std::env::temp_dir()
             .join("pactum-tests")
             .join(format!("files-{}", uuid::Uuid::new_v4().simple()));
+        let data_dir = std::env::temp_dir()
+            .join("pactum-tests")
+            .join(format!("data-{}", uuid::Uuid::new_v4().simple()));
         let mut config = Config {
             database_url: database_url.clone(),
             files_dir: files_dir.display().to_string(),
@@ -74,10 +82,14 @@ impl TestApp {
             // are ACTIVE with past end dates); the tests that are about it
             // turn it on.
             expiry_interval_seconds: 0,
+            data_dir: data_dir.clone(),
+            // Background alert tasks would add SQL statements to the counters
+            // other tests measure: the alert tests turn them on.
+            notify_enabled: false,
             ..Config::default()
         };
         tweak(&mut config);
-        let app = Application::build(config)
+        let app = Application::build(config.clone())
             .await
             .expect("application starts");
         let address = format!("http://{}", app.local_addr().expect("bound address"));
@@ -96,6 +108,8 @@ impl TestApp {
             database_url,
             bearer: None,
             files_dir,
+            data_dir,
+            config,
             shutdown: Some(tx),
             sqlite_file,
         }
@@ -200,6 +214,7 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
         let _ = std::fs::remove_dir_all(&self.files_dir);
+        let _ = std::fs::remove_dir_all(&self.data_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));

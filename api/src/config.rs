@@ -122,6 +122,99 @@ pub struct Config {
     pub s3_secret_access_key: Option<String>,
     /// `PACTUM_S3_ALLOW_HTTP`: allow a plain-http endpoint (local tests).
     pub s3_allow_http: bool,
+    /// `PACTUM_NOTIFY_ENABLED`: run the alert consumer, the mail worker and
+    /// the daily jobs in this process (switch off on nodes that only serve).
+    pub notify_enabled: bool,
+    /// `PACTUM_NOTIFY_POLL_MILLIS`: how long the consumer and the worker
+    /// sleep when they found nothing to do.
+    pub notify_poll_millis: u64,
+    /// `PACTUM_NOTIFY_BATCH_SIZE`: events read, or mails claimed, at once.
+    pub notify_batch_size: u32,
+    /// `PACTUM_NOTIFY_MAX_ATTEMPTS`: a mail failing transiently this many
+    /// times is marked FAILED (a permanent 5xx refusal fails at once).
+    pub notify_max_attempts: u32,
+    /// `PACTUM_NOTIFY_BACKOFF_MILLIS`: the first retry's delay; doubled at
+    /// each attempt, with ±50 % jitter.
+    pub notify_backoff_millis: u64,
+    /// `PACTUM_NOTIFY_BACKOFF_MAX_SECS`: the longest delay between retries.
+    pub notify_backoff_max_secs: u64,
+    /// `PACTUM_NOTIFY_LEASE_SECS`: how long a claimed mail stays reserved
+    /// for the worker that claimed it; after that (the worker died) another
+    /// may send it.
+    pub notify_lease_secs: u64,
+    /// `PACTUM_NOTIFY_GAP_GRACE_SECS`: how long the consumer waits for a
+    /// missing event id (a transaction still running on PostgreSQL) before
+    /// taking it for a rolled-back one and reading past it.
+    pub notify_gap_grace_secs: u64,
+    /// `PACTUM_NOTIFY_DAILY_CHECK_SECS`: how often the daily jobs (expiry
+    /// reminders, digests) look for work; they are idempotent.
+    pub notify_daily_check_secs: u64,
+    /// `PACTUM_DIGEST_HOUR_UTC`: the hour (UTC) daily digests go out.
+    pub digest_hour_utc: u32,
+    /// `PACTUM_MAIL_FROM`: the sender of alerts, e.g.
+    /// `Pactum <alerte@pactum.example.ro>`.
+    pub mail_from: String,
+    /// `PACTUM_SMTP_HOST`: the SMTP server; empty: mail is written as
+    /// `.eml` files to `{data_dir}/mail`.
+    pub smtp_host: String,
+    /// `PACTUM_SMTP_PORT`: 0 picks the usual port for `smtp_tls` (25, 587,
+    /// 465).
+    pub smtp_port: u16,
+    /// `PACTUM_SMTP_TLS`: `none`, `starttls` (required) or `tls` (implicit).
+    pub smtp_tls: SmtpTls,
+    /// `PACTUM_SMTP_USERNAME`: empty: no authentication.
+    pub smtp_username: String,
+    /// `PACTUM_SMTP_PASSWORD`.
+    pub smtp_password: Secret,
+    /// `PACTUM_SMTP_POOL_SIZE`: SMTP connections kept open and used at once
+    /// (lettre 0.11 leaves Nagle on, so one connection manages about 20
+    /// mails a second: throughput comes from several; see bench/alerts).
+    pub smtp_pool_size: u32,
+    /// `PACTUM_SMTP_TIMEOUT_SECS`: per SMTP command.
+    pub smtp_timeout_secs: u64,
+    /// `PACTUM_UNSUBSCRIBE_SECRET`: the HMAC key of unsubscribe links; empty:
+    /// a random key kept in `{data_dir}/unsubscribe.key` (made on first
+    /// start). Nodes sharing a database must share it.
+    pub unsubscribe_secret: Secret,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a local relay or a test sink).
+    None,
+    /// STARTTLS, required.
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+/// A secret setting: never printed by `Debug`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "[redacted]"
+        })
+    }
 }
 
 /// How a provider is spoken to.
@@ -206,6 +299,25 @@ impl Default for Config {
             s3_access_key_id: None,
             s3_secret_access_key: None,
             s3_allow_http: false,
+            notify_enabled: true,
+            notify_poll_millis: 500,
+            notify_batch_size: 100,
+            notify_max_attempts: 8,
+            notify_backoff_millis: 2_000,
+            notify_backoff_max_secs: 3_600,
+            notify_lease_secs: 120,
+            notify_gap_grace_secs: 10,
+            notify_daily_check_secs: 300,
+            digest_hour_utc: 6,
+            mail_from: "Pactum <alerte@pactum.localhost>".into(),
+            smtp_host: String::new(),
+            smtp_port: 0,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: String::new(),
+            smtp_password: Secret::default(),
+            smtp_pool_size: 8,
+            smtp_timeout_secs: 30,
+            unsubscribe_secret: Secret::default(),
         }
     }
 }
@@ -266,6 +378,23 @@ impl Config {
             return Err(ConfigError::Inconsistent(
                 "storage = \"s3\" needs s3_bucket".into(),
             ));
+        }
+        if self.notify_batch_size == 0 || self.smtp_pool_size == 0 || self.notify_max_attempts == 0
+        {
+            return Err(ConfigError::Inconsistent(
+                "notify_batch_size, smtp_pool_size and notify_max_attempts must be positive".into(),
+            ));
+        }
+        if self.digest_hour_utc > 23 {
+            return Err(ConfigError::Inconsistent(
+                "digest_hour_utc must be 0..=23".into(),
+            ));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail_from `{}` is not an e-mail address",
+                self.mail_from
+            )));
         }
         let mut ids = std::collections::HashSet::new();
         for p in &self.auth_providers {

@@ -1,9 +1,10 @@
 //! The axum router: `/graphql` (GET and POST, GraphiQL in a browser; POST
 //! as JSON, or as `multipart/form-data` for file uploads following the
 //! GraphQL multipart request spec), `/files/{versionId}` (downloads),
-//! `/auth/*` (login), `/healthz`, `/readyz`, `/metrics`, wrapped in request
-//! ids, tracing, CORS and body limits (`max_body_bytes`, or
-//! `max_upload_bytes` more for multipart uploads).
+//! `/auth/*` (login), `/unsubscribe` (one-click, from alert e-mails),
+//! `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS
+//! and body limits (`max_body_bytes`, or `max_upload_bytes` more for
+//! multipart uploads).
 //!
 //! The GraphQL endpoint is written here rather than taken from
 //! async-graphql-axum because the stock handler falls short of the
@@ -62,6 +63,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// File storage and the upload limit.
     pub files: crate::storage::Files,
+    /// Signs and checks one-click unsubscribe links.
+    pub notify_key: crate::notify::unsubscribe::UnsubscribeKey,
 }
 
 /// Why the router could not be built.
@@ -96,6 +99,10 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route(
+            "/unsubscribe",
+            get(crate::notify::unsubscribe::confirm).post(crate::notify::unsubscribe::unsubscribe),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), limit_body))

@@ -13,6 +13,7 @@ pub mod files;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod notify;
 pub mod seed;
 pub mod startup;
 pub mod storage;

@@ -3,7 +3,8 @@
 //! observable from outside).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 /// The process's metrics, cloned cheaply into every place that records one.
@@ -18,6 +19,14 @@ pub struct Metrics {
     pub graphql_errors: IntCounterVec,
     /// SQL statements sent to the database.
     pub db_statements: IntCounter,
+    /// Mails waiting to be sent (PENDING), as last counted by the worker.
+    pub mail_queue_depth: IntGauge,
+    /// Mails the SMTP server (or the mail directory) accepted.
+    pub mail_sent: IntCounter,
+    /// Sending attempts that failed transiently and were rescheduled.
+    pub mail_retried: IntCounter,
+    /// Mails given up on (a permanent refusal, or out of attempts).
+    pub mail_failed: IntCounter,
 }
 
 impl Metrics {
@@ -46,12 +55,27 @@ impl Metrics {
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(graphql_errors.clone()))?;
         registry.register(Box::new(db_statements.clone()))?;
+        let mail_queue_depth = IntGauge::new("mail_queue_depth", "Alert mails waiting to be sent")?;
+        let mail_sent = IntCounter::new("mail_sent_total", "Alert mails accepted for delivery")?;
+        let mail_retried = IntCounter::new(
+            "mail_retried_total",
+            "Alert mail attempts failed transiently and rescheduled",
+        )?;
+        let mail_failed = IntCounter::new("mail_failed_total", "Alert mails given up on")?;
+        registry.register(Box::new(mail_queue_depth.clone()))?;
+        registry.register(Box::new(mail_sent.clone()))?;
+        registry.register(Box::new(mail_retried.clone()))?;
+        registry.register(Box::new(mail_failed.clone()))?;
         Ok(Self {
             registry,
             http_requests,
             http_duration,
             graphql_errors,
             db_statements,
+            mail_queue_depth,
+            mail_sent,
+            mail_retried,
+            mail_failed,
         })
     }
 
@@ -62,5 +86,11 @@ impl Metrics {
             tracing::error!(%err, "cannot encode metrics");
         }
         String::from_utf8_lossy(&buffer).into_owned()
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
     }
 }

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use migration::MigratorTrait;
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Config,
@@ -14,6 +14,7 @@ use crate::{
     graphql::build_schema,
     http::{AppState, RouterError, router},
     metrics::Metrics,
+    notify::{Notifier, unsubscribe::UnsubscribeKey},
 };
 
 /// Why the application could not start.
@@ -37,6 +38,12 @@ pub enum StartupError {
     /// The file storage could not be set up.
     #[error(transparent)]
     Storage(#[from] crate::storage::StorageError),
+    /// Alerts could not be set up (mail transport, templates).
+    #[error("alerts: {0}")]
+    Notify(#[from] crate::notify::NotifyError),
+    /// The unsubscribe key could not be read or made.
+    #[error("unsubscribe key: {0}")]
+    UnsubscribeKey(std::io::Error),
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -45,6 +52,7 @@ pub struct Application {
     router: axum::Router,
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
+    notifier: Option<Notifier>,
 }
 
 impl Application {
@@ -65,13 +73,26 @@ impl Application {
             storage: crate::storage::from_config(&config)?,
             max_upload_bytes: u64::try_from(config.max_upload_bytes).unwrap_or(u64::MAX),
         };
+        let notify_key = UnsubscribeKey::load(&config).map_err(StartupError::UnsubscribeKey)?;
+        let config = Arc::new(config);
+        let notifier = if config.notify_enabled {
+            Some(Notifier::new(
+                db.clone(),
+                Arc::clone(&config),
+                metrics.clone(),
+                notify_key.clone(),
+            )?)
+        } else {
+            None
+        };
         let state = AppState {
             files,
             auth,
             schema: build_schema(&config),
             db: db.clone(),
-            config: Arc::new(config),
+            config,
             metrics,
+            notify_key,
         };
         let router = router(state)?;
         Ok(Self {
@@ -79,6 +100,7 @@ impl Application {
             router,
             db,
             expiry_interval,
+            notifier,
         })
     }
 
@@ -94,8 +116,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     /// Meanwhile a background task expires agreements past their end date
-    /// (once at start, then every `expiry_interval_seconds`); it stops with
-    /// the server.
+    /// (once at start, then every `expiry_interval_seconds`), and the alert
+    /// tasks (consumer, mail worker, daily jobs) run unless `notify_enabled`
+    /// is off; all stop with the server (the mail worker after recording the
+    /// batch it is sending).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -103,11 +127,25 @@ impl Application {
         let expiry = self
             .expiry_interval
             .map(|every| tokio::spawn(agreement_lifecycle::run_expiry(self.db.clone(), every)));
+        let (stop, stopped) = watch::channel(false);
+        let tasks = self
+            .notifier
+            .map(|notifier| notifier.spawn(stopped))
+            .unwrap_or_default();
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;
         if let Some(task) = expiry {
             task.abort();
+        }
+        let _ = stop.send(true);
+        for task in tasks {
+            if tokio::time::timeout(std::time::Duration::from_secs(30), task)
+                .await
+                .is_err()
+            {
+                tracing::warn!("an alert task did not stop in time");
+            }
         }
         served
     }

@@ -326,3 +326,82 @@ pub enum IndicatorDerivation {
     #[sea_orm(string_value = "ACTIVITIES_COMPLETED")]
     ActivitiesCompleted,
 }
+
+// notifications (issue 5)
+
+/// What an e-mail alert is about: the domain events people are alerted to,
+/// plus the ones the daily job makes (an agreement about to expire, the
+/// digest itself). Preferences are kept per alert kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlertKind {
+    /// An agreement was proposed to the recipient's organization.
+    #[sea_orm(string_value = "AGREEMENT_PROPOSED")]
+    AgreementProposed,
+    /// An agreement of the recipient's organization came into force.
+    #[sea_orm(string_value = "AGREEMENT_ACTIVATED")]
+    AgreementActivated,
+    /// An agreement of the recipient's organization was terminated.
+    #[sea_orm(string_value = "AGREEMENT_TERMINATED")]
+    AgreementTerminated,
+    /// An active agreement ends in 30 or 7 days.
+    #[sea_orm(string_value = "AGREEMENT_EXPIRING")]
+    AgreementExpiring,
+    /// A document the recipient may see was shared.
+    #[sea_orm(string_value = "DOCUMENT_PUBLISHED")]
+    DocumentPublished,
+    /// An activity the recipient's organization organizes was planned.
+    #[sea_orm(string_value = "ACTIVITY_SCHEDULED")]
+    ActivityScheduled,
+    /// Such an activity changed.
+    #[sea_orm(string_value = "ACTIVITY_CHANGED")]
+    ActivityChanged,
+    /// Such an activity was cancelled.
+    #[sea_orm(string_value = "ACTIVITY_CANCELLED")]
+    ActivityCancelled,
+    /// An invitation to join an organization (sent to an address, not a user).
+    #[sea_orm(string_value = "MEMBER_INVITED")]
+    MemberInvited,
+    /// The daily digest gathering a user's DAILY_DIGEST alerts.
+    #[sea_orm(string_value = "DAILY_DIGEST")]
+    DailyDigest,
+}
+
+/// How a user wants one kind of alert delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Delivery {
+    /// One e-mail per alert, as soon as possible (the default).
+    #[sea_orm(string_value = "IMMEDIATE")]
+    Immediate,
+    /// Gathered into one e-mail a day.
+    #[sea_orm(string_value = "DAILY_DIGEST")]
+    DailyDigest,
+    /// Not sent at all.
+    #[sea_orm(string_value = "OFF")]
+    Off,
+}
+
+/// Where an outbox row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OutboxStatus {
+    /// Waiting to be sent (or to be retried at `next_attempt_at`).
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Waiting for the recipient's daily digest.
+    #[sea_orm(string_value = "HELD")]
+    Held,
+    /// Accepted by the mail server.
+    #[sea_orm(string_value = "SENT")]
+    Sent,
+    /// Refused for good, or out of attempts.
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+    /// Sent as part of a digest (`digest_id`).
+    #[sea_orm(string_value = "DIGESTED")]
+    Digested,
+}

@@ -11,6 +11,7 @@ mod m20261124_000004_audit_and_events;
 mod m20261124_000005_agreement_writes;
 mod m20261124_000006_document_files;
 mod m20261124_000007_activity_writes;
+mod m20261124_000008_notifications;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_agreement_writes::Migration),
             Box::new(m20261124_000006_document_files::Migration),
             Box::new(m20261124_000007_activity_writes::Migration),
+            Box::new(m20261124_000008_notifications::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 mod activities_writes;
 mod agreement_writes;
+mod alerts;
 mod audit;
 mod demo;
 mod documents_writes;

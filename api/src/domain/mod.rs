@@ -7,6 +7,7 @@ pub mod activities;
 pub mod actor;
 pub mod agreement_lifecycle;
 pub mod agreements;
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod documents;

@@ -191,6 +191,13 @@ impl Me {
             .map(ApiToken)
             .collect())
     }
+    /// How each kind of e-mail alert reaches you (IMMEDIATE unless changed).
+    async fn notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::notifications::NotificationPreference>> {
+        super::notifications::preferences_of(ctx, self.0.id).await
+    }
 }
 
 /// Queries about the caller.

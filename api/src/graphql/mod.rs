@@ -20,6 +20,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod notifications;
 pub mod organization_mutations;
 pub mod organizations;
 pub mod results;
@@ -56,6 +57,7 @@ pub struct Mutation(
     documents::DocumentMutation,
     activities::ActivityMutation,
     results::ResultsMutation,
+    notifications::NotificationMutation,
 );
 
 /// The executable schema.

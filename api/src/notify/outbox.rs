@@ -1,0 +1,344 @@
+//! The consumer: domain events in, outbox rows out, crash-safe.
+//!
+//! One transaction per batch: lock the cursor row, read the events after
+//! it, resolve and render each event's alerts, insert them (a repeated
+//! dedupe key is skipped), move the cursor past the events handled, commit.
+//! A crash before the commit loses nothing (the events are read again); a
+//! crash after it repeats nothing (the cursor moved with the rows). The
+//! cursor row lock makes consumers on several nodes take turns.
+//!
+//! Event ids come from a sequence, and on PostgreSQL a transaction may
+//! commit an event with a smaller id after one with a larger id was seen.
+//! So the consumer reads only the gap-free run after its cursor; a missing
+//! id is waited for (`notify_gap_grace_secs`) and then taken for a
+//! rolled-back transaction and skipped.
+
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use entities::{
+    domain_event,
+    enums::{AlertKind, Delivery, Language, MemberRole, OutboxStatus},
+    notification_cursor, outbox, user,
+};
+use minijinja::{Value, context};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+    sea_query::{Expr, OnConflict},
+};
+
+use super::{Notifier, templates::Links};
+use crate::{
+    domain::{
+        alerts::{self, Alert, Record},
+        error::DomainResult,
+    },
+    graphql::ids::{NodeKind, encode},
+};
+
+/// The consumer's row in `notification_cursors`.
+pub const CURSOR: &str = "alerts";
+
+/// Remembers a missing event id and since when it has been missing.
+#[derive(Debug, Default)]
+pub struct GapWatch {
+    missing: Option<(i64, Instant)>,
+}
+
+/// Reads one batch of events into the outbox; returns how many events it
+/// handled (0: nothing new).
+#[tracing::instrument(skip_all)]
+pub async fn consume_batch(notifier: &Notifier, gaps: &mut GapWatch) -> DomainResult<usize> {
+    let config = &notifier.config;
+    let txn = notifier.db.begin().await?;
+    // The write lock on the cursor row (PostgreSQL row lock; SQLite's
+    // single writer) makes concurrent consumers take turns.
+    notification_cursor::Entity::update_many()
+        .col_expr(
+            notification_cursor::Column::LastEventId,
+            Expr::col(notification_cursor::Column::LastEventId),
+        )
+        .filter(notification_cursor::Column::Name.eq(CURSOR))
+        .exec(&txn)
+        .await?;
+    let cursor = notification_cursor::Entity::find_by_id(CURSOR)
+        .one(&txn)
+        .await?
+        .map_or(0, |c| c.last_event_id);
+    let events = domain_event::Entity::find()
+        .filter(domain_event::Column::Id.gt(cursor))
+        .order_by_asc(domain_event::Column::Id)
+        .limit(u64::from(config.notify_batch_size))
+        .all(&txn)
+        .await?;
+    let grace = std::time::Duration::from_secs(config.notify_gap_grace_secs);
+    let mut expected = cursor + 1;
+    let mut last = cursor;
+    let now = Utc::now().trunc_subsecs(6);
+    let mut handled = 0;
+    for event in &events {
+        if event.id != expected {
+            let since = match gaps.missing {
+                Some((id, since)) if id == expected => since,
+                _ => {
+                    gaps.missing = Some((expected, Instant::now()));
+                    Instant::now()
+                }
+            };
+            if since.elapsed() < grace {
+                break;
+            }
+            tracing::warn!(
+                from = expected,
+                to = event.id - 1,
+                "skipping event ids never committed"
+            );
+            gaps.missing = None;
+        }
+        enqueue_event(notifier, &txn, event, now).await?;
+        last = event.id;
+        expected = event.id + 1;
+        handled += 1;
+    }
+    if last != cursor {
+        notification_cursor::Entity::update_many()
+            .col_expr(notification_cursor::Column::LastEventId, Expr::value(last))
+            .filter(notification_cursor::Column::Name.eq(CURSOR))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(handled)
+}
+
+async fn enqueue_event(
+    notifier: &Notifier,
+    txn: &DatabaseTransaction,
+    event: &domain_event::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(alert) = alerts::alert_for_event(txn, event).await? else {
+        return Ok(());
+    };
+    enqueue(
+        notifier,
+        txn,
+        &alert,
+        &format!("event:{}", event.id),
+        Some(event.id),
+        Value::UNDEFINED,
+        now,
+    )
+    .await
+}
+
+/// The link to a record (the web client's route for it).
+pub fn link(notifier: &Notifier, record: &Record) -> String {
+    let base = notifier.public_url();
+    match record {
+        Record::Agreement { agreement, .. } => {
+            format!(
+                "{base}/agreements/{}",
+                encode(NodeKind::Agreement, agreement.id).0
+            )
+        }
+        Record::Document { document, .. } => {
+            format!(
+                "{base}/documents/{}",
+                encode(NodeKind::Document, document.id).0
+            )
+        }
+        Record::Activity { activity, .. } => {
+            format!(
+                "{base}/activities/{}",
+                encode(NodeKind::Activity, activity.id).0
+            )
+        }
+        Record::Invitation { .. } => format!("{base}/auth/providers"),
+    }
+}
+
+/// A date as people write it in `language`.
+pub fn date(day: NaiveDate, language: Language) -> String {
+    match language {
+        Language::Ro => day.format("%d.%m.%Y").to_string(),
+        Language::En => day.format("%-d %B %Y").to_string(),
+    }
+}
+
+fn role_name(role: MemberRole, language: Language) -> &'static str {
+    match (role, language) {
+        (MemberRole::Owner, Language::Ro) => "proprietar",
+        (MemberRole::Admin, Language::Ro) => "administrator",
+        (MemberRole::Editor, Language::Ro) => "editor",
+        (MemberRole::Viewer, Language::Ro) => "cititor",
+        (MemberRole::Owner, Language::En) => "owner",
+        (MemberRole::Admin, Language::En) => "administrator",
+        (MemberRole::Editor, Language::En) => "editor",
+        (MemberRole::Viewer, Language::En) => "viewer",
+    }
+}
+
+/// The facts a template sees about the alert's record.
+fn facts(alert: &Alert, language: Language, extra: &Value, today: NaiveDate) -> Value {
+    let name = |id: &i64| {
+        alert
+            .organizations
+            .get(id)
+            .map_or_else(|| format!("#{id}"), |o| o.name.clone())
+    };
+    let names = |ids: &[i64]| ids.iter().map(name).collect::<Vec<_>>().join(", ");
+    let base = match &alert.record {
+        Record::Agreement { agreement, parties } => context! {
+            title => agreement.title,
+            parties => names(parties),
+            initiator => name(&agreement.initiator_id),
+            end_date => agreement.end_date.map(|d| date(d, language)),
+            days => agreement.end_date.map(|d| (d - today).num_days()),
+        },
+        Record::Document { document, .. } => context! {
+            title => document.title,
+            owner => name(&document.owner_id),
+            summary => document.summary,
+        },
+        Record::Activity {
+            activity,
+            organizers,
+        } => context! {
+            title => activity.title,
+            organizers => names(organizers),
+            start_date => date(activity.start_date, language),
+            end_date => date(activity.end_date, language),
+            place => activity.place.clone().or_else(|| activity.online_url.clone()),
+        },
+        Record::Invitation { invitation } => context! {
+            organization => name(&invitation.organization_id),
+            role => role_name(invitation.role, language),
+            expires_on => date(invitation.expires_at.date_naive(), language),
+        },
+    };
+    // The later map wins: the caller's extras override the record's facts.
+    minijinja::value::merge_maps([base, extra.clone()])
+}
+
+/// Renders and queues `alert` for each of its recipients, keyed
+/// `{key}:user:{id}` (or `{key}:email:{address}`); keys already queued are
+/// skipped.
+pub async fn enqueue(
+    notifier: &Notifier,
+    txn: &DatabaseTransaction,
+    alert: &Alert,
+    key: &str,
+    event_id: Option<i64>,
+    extra: Value,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let link = link(notifier, &alert.record);
+    let settings = format!("{}/account/notifications", notifier.public_url());
+    let today = now.date_naive();
+    let mut rows = Vec::new();
+    let mut render = |recipient: Recipient<'_>| {
+        let (language, unsubscribe, dedupe, user_id, status) = match recipient {
+            Recipient::User(user, delivery) => (
+                user.preferred_language,
+                Some(notifier.key.url(notifier.public_url(), user.id, alert.kind)),
+                format!("{key}:user:{}", user.id),
+                Some(user.id),
+                if delivery == Delivery::DailyDigest {
+                    OutboxStatus::Held
+                } else {
+                    OutboxStatus::Pending
+                },
+            ),
+            // Invitations are written in Romanian: the invited person has
+            // no account, hence no language, yet.
+            Recipient::Address(address) => (
+                Language::Ro,
+                None,
+                format!("{key}:email:{address}"),
+                None,
+                OutboxStatus::Pending,
+            ),
+        };
+        let rendered = notifier.templates.render(
+            alert.kind,
+            language,
+            facts(alert, language, &extra, today),
+            Links {
+                record: &link,
+                unsubscribe: unsubscribe.as_deref(),
+                settings: &settings,
+            },
+            &[],
+        );
+        match rendered {
+            Ok(mail) => rows.push(outbox::ActiveModel {
+                dedupe_key: Set(dedupe),
+                kind: Set(alert.kind),
+                event_id: Set(event_id),
+                user_id: Set(user_id),
+                recipient: Set(match recipient {
+                    Recipient::User(user, _) => user.email.clone(),
+                    Recipient::Address(address) => address.to_owned(),
+                }),
+                language: Set(language),
+                status: Set(status),
+                subject: Set(mail.subject),
+                body_text: Set(mail.text),
+                body_html: Set(mail.html),
+                link: Set(link.clone()),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                lease_until: Set(None),
+                last_error: Set(None),
+                digest_id: Set(None),
+                created_at: Set(now),
+                sent_at: Set(None),
+                ..Default::default()
+            }),
+            Err(err) => {
+                tracing::error!(%err, kind = ?alert.kind, "cannot render an alert; skipped")
+            }
+        }
+    };
+    for (user, delivery) in &alert.users {
+        render(Recipient::User(user, *delivery));
+    }
+    if let Some(address) = &alert.address {
+        render(Recipient::Address(address));
+    }
+    insert(txn, rows).await
+}
+
+#[derive(Clone, Copy)]
+enum Recipient<'a> {
+    User(&'a user::Model, Delivery),
+    Address(&'a str),
+}
+
+/// Inserts rows, skipping dedupe keys already present.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<outbox::ActiveModel>,
+) -> DomainResult<()> {
+    // Well under SQLite's bound-parameter limit per statement.
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(200).collect();
+        outbox::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::column(outbox::Column::DedupeKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Kinds whose alerts carry a one-click unsubscribe link.
+pub fn has_unsubscribe(kind: AlertKind) -> bool {
+    kind != AlertKind::MemberInvited
+}

@@ -1,0 +1,116 @@
+//! Where mail goes: an SMTP server through lettre's pooled async transport
+//! (plain, STARTTLS or implicit TLS, optional authentication), or, when no
+//! SMTP host is configured, `.eml` files in `{data_dir}/mail` so the default
+//! run needs nothing else. Failures are sorted into transient (retry later:
+//! connection trouble, timeouts, 4xx) and permanent (5xx, a malformed
+//! message).
+
+use std::{path::PathBuf, time::Duration};
+
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    transport::smtp::{
+        PoolConfig,
+        authentication::Credentials,
+        client::{Tls, TlsParameters},
+    },
+};
+
+use crate::config::{Config, SmtpTls};
+
+/// A configured mail transport.
+#[derive(Clone)]
+pub enum Mailer {
+    /// An SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// A directory of `.eml` files.
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Smtp(_) => f.write_str("Mailer::Smtp"),
+            Self::Files(_, dir) => write!(f, "Mailer::Files({})", dir.display()),
+        }
+    }
+}
+
+/// Why a mail was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later.
+    #[error("transient: {0}")]
+    Transient(String),
+    /// Trying again will not help.
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// Why the transport could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    /// The TLS parameters are invalid (e.g. the host name).
+    #[error("SMTP TLS set-up: {0}")]
+    Tls(#[from] lettre::transport::smtp::Error),
+    /// The mail directory could not be made.
+    #[error("mail directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Mailer {
+    /// The transport the configuration asks for.
+    pub fn from_config(config: &Config) -> Result<Self, MailerError> {
+        if config.smtp_host.is_empty() {
+            let dir = config.data_dir.join("mail");
+            std::fs::create_dir_all(&dir)?;
+            return Ok(Self::Files(AsyncFileTransport::new(&dir), dir));
+        }
+        let host = config.smtp_host.clone();
+        let (tls, default_port) = match config.smtp_tls {
+            SmtpTls::None => (Tls::None, 25),
+            SmtpTls::Starttls => (Tls::Required(TlsParameters::new(host.clone())?), 587),
+            SmtpTls::Tls => (Tls::Wrapper(TlsParameters::new(host.clone())?), 465),
+        };
+        let port = if config.smtp_port == 0 {
+            default_port
+        } else {
+            config.smtp_port
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(config.smtp_timeout_secs)))
+            .pool_config(
+                PoolConfig::new()
+                    .max_size(config.smtp_pool_size)
+                    .idle_timeout(Duration::from_secs(60)),
+            );
+        if !config.smtp_username.is_empty() {
+            builder = builder.credentials(Credentials::new(
+                config.smtp_username.clone(),
+                config.smtp_password.expose().to_owned(),
+            ));
+        }
+        Ok(Self::Smtp(builder.build()))
+    }
+
+    /// Sends one message.
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|err| {
+                let text = err.to_string();
+                if err.is_permanent() || err.is_client() {
+                    SendError::Permanent(text)
+                } else {
+                    SendError::Transient(text)
+                }
+            }),
+            Self::Files(files, _) => files
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|err| SendError::Transient(err.to_string())),
+        }
+    }
+}

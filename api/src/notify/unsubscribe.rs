@@ -1,0 +1,251 @@
+//! One-click unsubscribe (RFC 8058): every alert links to
+//! `{public_url}/unsubscribe?token=...`, where the token is
+//! `{user}.{KIND}.{HMAC-SHA256(secret, "unsubscribe:{user}:{KIND}")}`, so it
+//! turns exactly that kind OFF for exactly that user, without a login, and
+//! cannot be forged or altered. `GET` shows a confirmation page with a form
+//! (link scanners that follow GETs change nothing); `POST` (the form, or a
+//! mail client's `List-Unsubscribe=One-Click`) does it.
+//!
+//! The secret is `unsubscribe_secret` from the configuration, or a random
+//! key made once and kept in `{data_dir}/unsubscribe.key`.
+
+use std::path::Path;
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
+};
+use entities::enums::AlertKind;
+use hmac::{Hmac, Mac};
+use sea_orm::{ActiveEnum, Iterable};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use crate::{config::Config, domain::alerts, http::AppState};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The key unsubscribe tokens are signed with (kept as a keyed HMAC).
+#[derive(Clone)]
+pub struct UnsubscribeKey(HmacSha256);
+
+impl std::fmt::Debug for UnsubscribeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnsubscribeKey([redacted])")
+    }
+}
+
+impl UnsubscribeKey {
+    /// A key from bytes (tests, configuration).
+    pub fn new(bytes: impl AsRef<[u8]>) -> Self {
+        // HMAC accepts keys of every length, so the fallback never runs.
+        Self(
+            <HmacSha256 as Mac>::new_from_slice(bytes.as_ref()).unwrap_or_else(|_| {
+                <HmacSha256 as hmac::digest::KeyInit>::new(&Default::default())
+            }),
+        )
+    }
+
+    /// The configured secret, else the one kept in the data directory
+    /// (made on first use, readable by its owner only).
+    pub fn load(config: &Config) -> std::io::Result<Self> {
+        let configured = config.unsubscribe_secret.expose();
+        if !configured.is_empty() {
+            return Ok(Self::new(configured));
+        }
+        let path = config.data_dir.join("unsubscribe.key");
+        if let Ok(existing) = std::fs::read_to_string(&path)
+            && existing.trim().len() >= 32
+        {
+            return Ok(Self::new(existing.trim()));
+        }
+        let key = hex::encode(rand::random::<[u8; 32]>());
+        write_private(&path, &key)?;
+        Ok(Self::new(key))
+    }
+
+    fn mac(&self, user_id: i64, kind: AlertKind) -> HmacSha256 {
+        let mut mac = self.0.clone();
+        mac.update(format!("unsubscribe:{user_id}:{}", kind.to_value()).as_bytes());
+        mac
+    }
+
+    /// The token for (user, kind).
+    pub fn token(&self, user_id: i64, kind: AlertKind) -> String {
+        let signature = hex::encode(self.mac(user_id, kind).finalize().into_bytes());
+        format!("{user_id}.{}.{signature}", kind.to_value())
+    }
+
+    /// The (user, kind) a token was made for, if it is genuine.
+    pub fn verify(&self, token: &str) -> Option<(i64, AlertKind)> {
+        let mut parts = token.trim().splitn(3, '.');
+        let user_id: i64 = parts.next()?.parse().ok()?;
+        let kind_name = parts.next()?;
+        let kind = AlertKind::iter().find(|k| k.to_value() == kind_name)?;
+        let signature = hex::decode(parts.next()?).ok()?;
+        self.mac(user_id, kind)
+            .verify_slice(&signature)
+            .ok()
+            .map(|()| (user_id, kind))
+    }
+
+    /// The unsubscribe URL for (user, kind).
+    pub fn url(&self, public_url: &str, user_id: i64, kind: AlertKind) -> String {
+        format!(
+            "{}/unsubscribe?token={}",
+            public_url.trim_end_matches('/'),
+            self.token(user_id, kind)
+        )
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => std::io::Write::write_all(&mut file, contents.as_bytes()),
+        // Another process made it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+    .and_then(|()| {
+        let written = std::fs::read_to_string(path)?;
+        if written.trim().len() >= 32 {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "{} holds no usable key",
+                path.display()
+            )))
+        }
+    })
+}
+
+/// `?token=...`.
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    (
+        status,
+        Html(format!(
+            "<!DOCTYPE html>\n<html lang=\"ro\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+             <body style=\"font-family: sans-serif; max-width: 40em\"><h1>{title}</h1>{body}</body></html>\n"
+        )),
+    )
+        .into_response()
+}
+
+fn describe(kind: AlertKind) -> &'static str {
+    match kind {
+        AlertKind::AgreementProposed => "acorduri propuse / agreements proposed",
+        AlertKind::AgreementActivated => "acorduri intrate în vigoare / agreements in force",
+        AlertKind::AgreementTerminated => "acorduri reziliate / agreements terminated",
+        AlertKind::AgreementExpiring => "acorduri care expiră / agreements expiring",
+        AlertKind::DocumentPublished => "documente noi / new documents",
+        AlertKind::ActivityScheduled => "activități programate / activities scheduled",
+        AlertKind::ActivityChanged => "activități modificate / activities changed",
+        AlertKind::ActivityCancelled => "activități anulate / activities cancelled",
+        AlertKind::MemberInvited => "invitații / invitations",
+        AlertKind::DailyDigest => "rezumatul zilnic / the daily digest",
+    }
+}
+
+fn invalid() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Link invalid / Invalid link",
+        "<p>Linkul de dezabonare nu este valid. / This unsubscribe link is not valid.</p>",
+    )
+}
+
+/// `GET /unsubscribe?token=`: a confirmation page with a form.
+pub async fn confirm(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+    let Some(token) = query.token else {
+        return invalid();
+    };
+    let Some((_, kind)) = state.notify_key.verify(&token) else {
+        return invalid();
+    };
+    let escaped: String = token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect();
+    page(
+        StatusCode::OK,
+        "Dezabonare / Unsubscribe",
+        &format!(
+            "<p>Nu veți mai primi e-mailuri despre: <strong>{kind}</strong>.<br>\
+             You will no longer receive e-mails about: <strong>{kind}</strong>.</p>\
+             <form method=\"post\" action=\"/unsubscribe?token={escaped}\">\
+             <input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\
+             <button type=\"submit\">Confirm / Confirmați</button></form>",
+            kind = describe(kind)
+        ),
+    )
+}
+
+/// `POST /unsubscribe?token=`: turns the kind OFF (RFC 8058 one-click).
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let Some((user_id, kind)) = query
+        .token
+        .as_deref()
+        .and_then(|t| state.notify_key.verify(t))
+    else {
+        return invalid();
+    };
+    match alerts::unsubscribe(&state.db, user_id, kind, chrono::Utc::now()).await {
+        Ok(()) => page(
+            StatusCode::OK,
+            "Dezabonat / Unsubscribed",
+            &format!(
+                "<p>Nu veți mai primi e-mailuri despre: <strong>{k}</strong>.<br>\
+                 You will no longer receive e-mails about: <strong>{k}</strong>.</p>",
+                k = describe(kind)
+            ),
+        ),
+        Err(crate::domain::error::DomainError::NotFound { .. }) => invalid(),
+        Err(err) => {
+            tracing::error!(%err, "unsubscribe failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Eroare / Error",
+                "<p>Încercați din nou mai târziu. / Please try again later.</p>",
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_names_one_user_and_one_kind_and_cannot_be_altered() {
+        let key = UnsubscribeKey::new(b"k".repeat(32));
+        let token = key.token(42, AlertKind::DocumentPublished);
+        assert_eq!(key.verify(&token), Some((42, AlertKind::DocumentPublished)));
+        let other_user = token.replacen("42.", "43.", 1);
+        assert_eq!(key.verify(&other_user), None);
+        let other_kind = token.replace("DOCUMENT_PUBLISHED", "AGREEMENT_PROPOSED");
+        assert_eq!(key.verify(&other_kind), None);
+        assert_eq!(UnsubscribeKey::new(b"x".repeat(32)).verify(&token), None);
+        assert_eq!(key.verify("garbage"), None);
+    }
+}
