@@ -1113,3 +1113,131 @@ async fn invite_directly_in<C: sea_orm::ConnectionTrait>(db: &C, org: i64, email
     .await
     .unwrap();
 }
+
+/// The issue's "done when": with the default transport (no SMTP), proposing
+/// an agreement through the API leaves a Romanian e-mail for each invited
+/// organization's ADMINs and OWNERs in the mail directory, and none for the
+/// initiator's people or the invited organization's VIEWERs.
+#[tokio::test]
+async fn proposing_an_agreement_leaves_romanian_mail_for_the_invited_admins() {
+    let app = TestApp::spawn_with(|c| {
+        c.notify_enabled = true;
+        c.notify_poll_millis = 50;
+    })
+    .await;
+    let lugoj = org(&app.db, "municipiul-lugoj", "Municipiul Lugoj").await;
+    let ong = org(&app.db, "ong-integritate", "Asociația Integritate").await;
+    let (_, editor) = person(
+        &app.db,
+        "redactor@lugoj.ro",
+        Language::Ro,
+        lugoj,
+        MemberRole::Editor,
+    )
+    .await;
+    person(
+        &app.db,
+        "presedinte@ong.ro",
+        Language::Ro,
+        ong,
+        MemberRole::Owner,
+    )
+    .await;
+    person(
+        &app.db,
+        "admin@ong.ro",
+        Language::Ro,
+        ong,
+        MemberRole::Admin,
+    )
+    .await;
+    person(
+        &app.db,
+        "voluntar@ong.ro",
+        Language::Ro,
+        ong,
+        MemberRole::Viewer,
+    )
+    .await;
+
+    let created = app
+        .data_as(
+            Some(&editor),
+            "mutation($input: CreateAgreementInput!) { createAgreement(input: $input) {
+               agreement { id } userErrors { code message } } }",
+            json!({ "input": {
+                "initiatorId": global_id("Organization", lugoj),
+                "title": "Acord de cooperare pentru integritate",
+                "kind": "COOPERATION",
+                "partyIds": [global_id("Organization", ong)],
+            } }),
+        )
+        .await;
+    let id = created["createAgreement"]["agreement"]["id"].clone();
+    assert!(id.is_string(), "{created}");
+    let proposed = app
+        .data_as(
+            Some(&editor),
+            "mutation($id: ID!) { proposeAgreement(input: { agreementId: $id }) {
+               agreement { status } userErrors { code message } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        proposed["proposeAgreement"]["agreement"]["status"], "PROPOSED",
+        "{proposed}"
+    );
+
+    let dir = app.data_dir.join("mail");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mails = loop {
+        let mails: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|p| std::fs::read_to_string(p).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if mails.len() >= 2 {
+            // Give a stray third one the chance to show up before judging.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            break std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect::<Vec<_>>();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no proposal mail in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut recipients: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m.lines().find_map(|l| l.strip_prefix("To: ")))
+        .collect();
+    recipients.sort_unstable();
+    assert_eq!(recipients, ["admin@ong.ro", "presedinte@ong.ro"]);
+    for mail in &mails {
+        // The Romanian subject, both parts, and the one-click unsubscribe
+        // headers.
+        assert!(
+            mail.contains("Subject: Acord propus: Acord de cooperare pentru integritate"),
+            "{mail}"
+        );
+        assert!(mail.contains("multipart/alternative"), "{mail}");
+        assert!(
+            mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Content-Language: ro") || mail.contains("propus"),
+            "{mail}"
+        );
+    }
+}
