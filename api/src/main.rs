@@ -324,7 +324,11 @@ async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection>
 
 fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_env("PACTUM_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr: stdout carries what a command prints (a token
+    // secret, the schema), so `$(pactum token create ...)` captures only it.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
