@@ -256,6 +256,32 @@ async fn fresh_database() -> (String, Backend, Option<PathBuf>) {
     }
 }
 
+/// The `pactum` binary built next to this test binary (scripts/test builds
+/// it before the suite).
+pub fn pactum_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let binary = target.join("debug/pactum");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build -p pactum-api --bin pactum` (scripts/test does)",
+        binary.display()
+    );
+    binary
+}
+
+impl TestApp {
+    /// Runs the `pactum` command line against this app's database.
+    pub fn run_cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(pactum_binary())
+            .args(args)
+            .env("PACTUM_DATABASE_URL", &self.database_url)
+            .output()
+            .expect("pactum runs")
+    }
+}
+
 /// The global ID the server gives record `id` of GraphQL type `type_name`:
 /// base64url of "Type:id" without padding, written out here so tests do not
 /// share the server's encoder.

@@ -869,22 +869,8 @@ async fn transient_failures_give_up_after_the_last_attempt() {
     assert_eq!(metric(&app, "pactum_mail_failed_total").await, 1.0);
 }
 
-/// The `pactum` binary built next to this test binary.
-fn pactum_binary() -> std::path::PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let binary = target.join("debug/pactum");
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build -p pactum-api --bin pactum`",
-        binary.display()
-    );
-    binary
-}
-
 fn serve(app: &TestApp, smtp_port: u16) -> tokio::process::Child {
-    tokio::process::Command::new(pactum_binary())
+    tokio::process::Command::new(pactum_tests::pactum_binary())
         .arg("serve")
         .env("PACTUM_DATABASE_URL", &app.database_url)
         .env("PACTUM_DATA_DIR", &app.data_dir)

@@ -12,15 +12,7 @@ const LOG: &str = "query($org: ID!, $filter: AuditLogFilter) { organization(id: 
   auditLog(first: 50, filter: $filter) { totalCount edges { node { sequence action entity actorKind actor { email } after hash } } } } }";
 
 fn pactum(app: &TestApp, args: &[&str]) -> (i32, String) {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let output = std::process::Command::new(target.join("debug/pactum"))
-        .args(args)
-        .env("PACTUM_DATABASE_URL", &app.database_url)
-        .env("PACTUM_LOG", "warn")
-        .output()
-        .expect("the pactum binary (scripts/test builds it)");
+    let output = app.run_cli(args);
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -391,26 +391,8 @@ async fn people_edit_their_own_profile() {
     );
 }
 
-/// The `pactum` binary built next to this test binary.
-fn pactum_binary() -> std::path::PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let binary = target.join("debug/pactum");
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build -p pactum-api --bin pactum` (scripts/test does)",
-        binary.display()
-    );
-    binary
-}
-
 fn pactum(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let output = std::process::Command::new(pactum_binary())
-        .args(args)
-        .env("PACTUM_DATABASE_URL", &app.database_url)
-        .output()
-        .expect("pactum runs");
+    let output = app.run_cli(args);
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).trim().to_owned(),

@@ -37,7 +37,7 @@ use super::{
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
-    policy::{Action, Denied, authorize},
+    policy::{Action, authorize, require_login},
     results::recompute_derived,
     search_condition,
     text::searchable,
@@ -229,14 +229,6 @@ fn illegal(what: &str, status: ActivityStatus) -> DomainError {
         "ILLEGAL_TRANSITION",
         format!("cannot {what}: the activity is {}", name_of(&status)),
     )
-}
-
-/// Refuses anonymous requests before anything is looked up.
-fn require_login(actor: &Actor) -> DomainResult<()> {
-    if matches!(actor, Actor::Anonymous) {
-        return Err(Denied::NotLoggedIn.into());
-    }
-    Ok(())
 }
 
 /// A required text: trimmed, not empty, at most `max` characters.
@@ -434,14 +426,14 @@ async fn lock_visible<C: ConnectionTrait>(
 
 /// Takes a write lock on an activity's row and reads it, whoever asks.
 async fn lock<C: ConnectionTrait>(db: &C, id: i64) -> DomainResult<activity::Model> {
-    activity::Entity::update_many()
-        .col_expr(
-            activity::Column::Version,
-            Expr::col(activity::Column::Version),
-        )
-        .filter(activity::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    super::lock_row::<activity::Entity, _>(
+        db,
+        activity::Column::Id,
+        activity::Column::Version,
+        id,
+        "Activity",
+    )
+    .await?;
     activity::Entity::find_by_id(id)
         .one(db)
         .await?

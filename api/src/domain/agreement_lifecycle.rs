@@ -30,7 +30,6 @@ use entities::{
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-    sea_query::Expr,
 };
 use serde::Serialize;
 
@@ -151,20 +150,17 @@ async fn lock<C: ConnectionTrait>(
     actor: Option<&Actor>,
     id: i64,
 ) -> DomainResult<agreement::Model> {
-    let locked = agreement::Entity::update_many()
-        .col_expr(
-            agreement::Column::Version,
-            Expr::col(agreement::Column::Version),
-        )
-        .filter(agreement::Column::Id.eq(id))
-        .exec(txn)
-        .await?;
+    super::lock_row::<agreement::Entity, _>(
+        txn,
+        agreement::Column::Id,
+        agreement::Column::Version,
+        id,
+        "Agreement",
+    )
+    .await?;
     let not_found = DomainError::NotFound {
         entity: "Agreement",
     };
-    if locked.rows_affected == 0 {
-        return Err(not_found);
-    }
     let select = match actor {
         Some(actor) => visible(actor),
         None => agreement::Entity::find(),

@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use entities::{audit_entry, audit_head, enums::ActorKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::Expr,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -119,14 +119,14 @@ pub async fn append<C: ConnectionTrait>(
 ) -> DomainResult<audit_entry::Model> {
     // Lock the head first: concurrent appends wait here, then read the
     // head as their predecessor left it.
-    audit_head::Entity::update_many()
-        .col_expr(
-            audit_head::Column::LastId,
-            Expr::col(audit_head::Column::LastId),
-        )
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(db)
-        .await?;
+    super::lock_row::<audit_head::Entity, _>(
+        db,
+        audit_head::Column::Id,
+        audit_head::Column::LastId,
+        1,
+        "AuditHead",
+    )
+    .await?;
     let head = audit_head::Entity::find_by_id(1)
         .one(db)
         .await?

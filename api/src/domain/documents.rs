@@ -428,14 +428,14 @@ async fn lock_for_edit<C: ConnectionTrait>(
     actor: &Actor,
     document_id: i64,
 ) -> DomainResult<document::Model> {
-    document::Entity::update_many()
-        .col_expr(
-            document::Column::UpdatedAt,
-            Expr::col(document::Column::UpdatedAt),
-        )
-        .filter(document::Column::Id.eq(document_id))
-        .exec(db)
-        .await?;
+    super::lock_row::<document::Entity, _>(
+        db,
+        document::Column::Id,
+        document::Column::UpdatedAt,
+        document_id,
+        "Document",
+    )
+    .await?;
     let found = visible(actor)
         .filter(document::Column::Id.eq(document_id))
         .one(db)

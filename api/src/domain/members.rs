@@ -39,20 +39,14 @@ fn action_for(role: MemberRole) -> Action {
 /// changes of one organization run one after another (PostgreSQL row lock;
 /// SQLite's single writer).
 async fn lock_organization<C: ConnectionTrait>(db: &C, organization: i64) -> DomainResult<()> {
-    let locked = organization::Entity::update_many()
-        .col_expr(
-            organization::Column::UpdatedAt,
-            Expr::col(organization::Column::UpdatedAt),
-        )
-        .filter(organization::Column::Id.eq(organization))
-        .exec(db)
-        .await?;
-    if locked.rows_affected == 0 {
-        return Err(DomainError::NotFound {
-            entity: "Organization",
-        });
-    }
-    Ok(())
+    super::lock_row::<organization::Entity, _>(
+        db,
+        organization::Column::Id,
+        organization::Column::UpdatedAt,
+        organization,
+        "Organization",
+    )
+    .await
 }
 
 /// Refuses the change if it left the organization without an OWNER.

@@ -39,6 +39,29 @@ use sea_orm::{
 
 use error::DomainResult;
 
+/// Takes the write lock on row `id` of `E` for the rest of the transaction,
+/// with a no-op UPDATE of `touched` (a PostgreSQL row lock; SQLite has a
+/// single writer anyway), so concurrent changes of one record run one
+/// after another and each reads what the previous one committed. A missing
+/// row is [`error::DomainError::NotFound`] `entity`.
+pub async fn lock_row<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    id_column: E::Column,
+    touched: E::Column,
+    id: i64,
+    entity: &'static str,
+) -> DomainResult<()> {
+    let locked = E::update_many()
+        .col_expr(touched, Expr::col(touched))
+        .filter(id_column.eq(id))
+        .exec(db)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(error::DomainError::NotFound { entity });
+    }
+    Ok(())
+}
+
 /// Refuses an update made from a stale read: `expected` is the `version`
 /// the client last saw, `actual` the stored one. Nothing is changed.
 pub fn check_version(entity: &str, expected: i32, actual: i32) -> DomainResult<()> {

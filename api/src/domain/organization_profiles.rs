@@ -13,7 +13,6 @@ use entities::{
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, TransactionSession, TransactionTrait,
-    sea_query::Expr,
 };
 
 use super::{
@@ -296,19 +295,14 @@ pub async fn update<C: TransactionTrait>(
     let txn = db.begin().await?;
     // Lock the row first: two edits from the same version must not both
     // pass the version check.
-    let locked = organization::Entity::update_many()
-        .col_expr(
-            organization::Column::Version,
-            Expr::col(organization::Column::Version),
-        )
-        .filter(organization::Column::Id.eq(organization_id))
-        .exec(&txn)
-        .await?;
-    if locked.rows_affected == 0 {
-        return Err(DomainError::NotFound {
-            entity: "Organization",
-        });
-    }
+    super::lock_row::<organization::Entity, _>(
+        &txn,
+        organization::Column::Id,
+        organization::Column::Version,
+        organization_id,
+        "Organization",
+    )
+    .await?;
     let before = organization::Entity::find_by_id(organization_id)
         .one(&txn)
         .await?

@@ -119,6 +119,15 @@ pub fn may_create_organization(actor: &Actor) -> Result<i64, Denied> {
     }
 }
 
+/// Refuses anonymous callers before anything is looked up, so they learn
+/// to log in rather than that a record is missing.
+pub fn require_login(actor: &Actor) -> Result<(), Denied> {
+    match actor {
+        Actor::Anonymous => Err(Denied::NotLoggedIn),
+        _ => Ok(()),
+    }
+}
+
 /// Decides whether `actor` may do `action` in `organization`.
 pub fn authorize(actor: &Actor, action: Action, organization: i64) -> Result<(), Denied> {
     match actor {

@@ -416,14 +416,14 @@ pub async fn create_project<C: TransactionTrait>(
 /// Takes a write lock on a project's row (PostgreSQL row lock; SQLite's
 /// single writer) and reads it.
 async fn lock_project<C: ConnectionTrait>(db: &C, id: i64) -> DomainResult<project::Model> {
-    project::Entity::update_many()
-        .col_expr(
-            project::Column::Version,
-            Expr::col(project::Column::Version),
-        )
-        .filter(project::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    super::lock_row::<project::Entity, _>(
+        db,
+        project::Column::Id,
+        project::Column::Version,
+        id,
+        "Project",
+    )
+    .await?;
     project::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -440,9 +440,7 @@ pub async fn update_project<C: TransactionTrait>(
     change: impl FnOnce(&mut ProjectFields),
     now: DateTime<Utc>,
 ) -> DomainResult<project::Model> {
-    if matches!(actor, Actor::Anonymous) {
-        return Err(super::policy::Denied::NotLoggedIn.into());
-    }
+    super::policy::require_login(actor)?;
     let txn = db.begin().await?;
     let current = lock_project(&txn, id).await?;
     authorize(actor, Action::ManageProjects, current.owner_id)?;
@@ -520,9 +518,7 @@ pub async fn create_indicator<C: TransactionTrait>(
     new: NewIndicator,
     now: DateTime<Utc>,
 ) -> DomainResult<indicator::Model> {
-    if matches!(actor, Actor::Anonymous) {
-        return Err(super::policy::Denied::NotLoggedIn.into());
-    }
+    super::policy::require_login(actor)?;
     let txn = db.begin().await?;
     let project = lock_project(&txn, project_id).await?;
     authorize(actor, Action::ManageProjects, project.owner_id)?;
@@ -595,18 +591,16 @@ pub async fn update_indicator<C: TransactionTrait>(
     changes: IndicatorChanges,
     now: DateTime<Utc>,
 ) -> DomainResult<indicator::Model> {
-    if matches!(actor, Actor::Anonymous) {
-        return Err(super::policy::Denied::NotLoggedIn.into());
-    }
+    super::policy::require_login(actor)?;
     let txn = db.begin().await?;
-    indicator::Entity::update_many()
-        .col_expr(
-            indicator::Column::Version,
-            Expr::col(indicator::Column::Version),
-        )
-        .filter(indicator::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
+    super::lock_row::<indicator::Entity, _>(
+        &txn,
+        indicator::Column::Id,
+        indicator::Column::Version,
+        id,
+        "Indicator",
+    )
+    .await?;
     let current =
         indicator::Entity::find_by_id(id)
             .one(&txn)

@@ -259,19 +259,10 @@ pub struct InviteMemberInput {
     pub role: MemberRole,
 }
 
-/// Result of `inviteMember`.
+/// Result of `inviteMember` and `revokeInvitation`.
 #[derive(SimpleObject)]
-pub struct InviteMemberPayload {
-    /// The open invitation.
-    pub invitation: Option<Invitation>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
-}
-
-/// Result of `revokeInvitation`.
-#[derive(SimpleObject)]
-pub struct RevokeInvitationPayload {
-    /// The withdrawn invitation.
+pub struct InvitationPayload {
+    /// The invitation as it is now (open, or withdrawn).
     pub invitation: Option<Invitation>,
     /// What to fix.
     pub user_errors: Vec<UserError>,
@@ -343,7 +334,7 @@ pub struct RevokeApiTokenInput {
 
 /// Result of `revokeApiToken`.
 #[derive(SimpleObject)]
-pub struct RevokeApiTokenPayload {
+pub struct ApiTokenPayload {
     /// The revoked token.
     pub api_token: Option<ApiToken>,
     /// What to fix.
@@ -380,7 +371,7 @@ impl AccountMutation {
         &self,
         ctx: &Context<'_>,
         input: InviteMemberInput,
-    ) -> ApiResult<InviteMemberPayload> {
+    ) -> ApiResult<InvitationPayload> {
         let s = state(ctx)?;
         let org = ids::decode(
             &input.organization_id,
@@ -397,7 +388,7 @@ impl AccountMutation {
         )
         .await;
         let (invitation, user_errors) = user_errors(result)?;
-        Ok(InviteMemberPayload {
+        Ok(InvitationPayload {
             invitation: invitation.map(Invitation),
             user_errors,
         })
@@ -408,12 +399,12 @@ impl AccountMutation {
         &self,
         ctx: &Context<'_>,
         input: RevokeInvitationInput,
-    ) -> ApiResult<RevokeInvitationPayload> {
+    ) -> ApiResult<InvitationPayload> {
         let s = state(ctx)?;
         let id = ids::decode(&input.invitation_id, NodeKind::Invitation, "invitationId")?;
         let result = members::revoke_invitation(&s.db, &s.actor, id, Utc::now()).await;
         let (invitation, user_errors) = user_errors(result)?;
-        Ok(RevokeInvitationPayload {
+        Ok(InvitationPayload {
             invitation: invitation.map(Invitation),
             user_errors,
         })
@@ -493,12 +484,12 @@ impl AccountMutation {
         &self,
         ctx: &Context<'_>,
         input: RevokeApiTokenInput,
-    ) -> ApiResult<RevokeApiTokenPayload> {
+    ) -> ApiResult<ApiTokenPayload> {
         let s = state(ctx)?;
         let id = ids::decode(&input.api_token_id, NodeKind::ApiToken, "apiTokenId")?;
         let result = api_tokens::revoke(&s.db, &s.actor, id, Utc::now()).await;
         let (token, user_errors) = user_errors(result)?;
-        Ok(RevokeApiTokenPayload {
+        Ok(ApiTokenPayload {
             api_token: token.map(ApiToken),
             user_errors,
         })
