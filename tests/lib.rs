@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod fixtures;
 pub mod peers;
 pub mod s3;
+pub mod samples;
 pub mod smtp;
 
 use std::path::PathBuf;
@@ -74,7 +75,7 @@ impl TestApp {
             .join("pactum-tests")
             .join(format!("data-{}", uuid::Uuid::new_v4().simple()));
         let mut config = Config {
-            database_url: database_url.clone(),
+            database_url: pactum::config::DatabaseUrl::new(database_url.clone()),
             files_dir: files_dir.display().to_string(),
             listen: "127.0.0.1:0".parse().expect("loopback address"),
             database_max_connections: 5,
@@ -86,6 +87,12 @@ impl TestApp {
             // Background alert tasks would add SQL statements to the counters
             // other tests measure: the alert tests turn them on.
             notify_enabled: false,
+            // Housekeeping would delete the expired sessions and login
+            // attempts some tests insert on purpose; its own test turns it on.
+            purge_interval_seconds: 0,
+            // Every test client comes from 127.0.0.1: the rate-limit tests
+            // turn the limiter on with budgets of their own.
+            rate_limit_enabled: false,
             ..Config::default()
         };
         tweak(&mut config);

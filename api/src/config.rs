@@ -47,8 +47,8 @@ pub struct Config {
     /// `PACTUM_DATA_DIR`: where the default SQLite database lives.
     pub data_dir: PathBuf,
     /// `PACTUM_DATABASE_URL`: `sqlite://...` or `postgres://...`; empty means
-    /// `sqlite://{data_dir}/pactum.db?mode=rwc`.
-    pub database_url: String,
+    /// `sqlite://{data_dir}/pactum.db?mode=rwc`. Its password never prints.
+    pub database_url: DatabaseUrl,
     /// `PACTUM_DATABASE_MAX_CONNECTIONS`: connection pool size.
     pub database_max_connections: u32,
     /// `PACTUM_LISTEN`: address the HTTP server binds.
@@ -119,7 +119,7 @@ pub struct Config {
     pub s3_access_key_id: Option<String>,
     /// `PACTUM_S3_SECRET_ACCESS_KEY`: the secret key (never logged).
     #[serde(skip_serializing)]
-    pub s3_secret_access_key: Option<String>,
+    pub s3_secret_access_key: Option<Secret>,
     /// `PACTUM_S3_ALLOW_HTTP`: allow a plain-http endpoint (local tests).
     pub s3_allow_http: bool,
     /// `PACTUM_NOTIFY_ENABLED`: run the alert consumer, the mail worker and
@@ -165,6 +165,7 @@ pub struct Config {
     /// `PACTUM_SMTP_USERNAME`: empty: no authentication.
     pub smtp_username: String,
     /// `PACTUM_SMTP_PASSWORD`.
+    #[serde(skip_serializing)]
     pub smtp_password: Secret,
     /// `PACTUM_SMTP_POOL_SIZE`: SMTP connections kept open and used at once
     /// (lettre 0.11 leaves Nagle on, so one connection manages about 20
@@ -175,7 +176,50 @@ pub struct Config {
     /// `PACTUM_UNSUBSCRIBE_SECRET`: the HMAC key of unsubscribe links; empty:
     /// a random key kept in `{data_dir}/unsubscribe.key` (made on first
     /// start). Nodes sharing a database must share it.
+    #[serde(skip_serializing)]
     pub unsubscribe_secret: Secret,
+    /// `PACTUM_MAX_TOKENS`: most lexical tokens one GraphQL document may
+    /// have; counted before parsing, so a huge document costs no parse.
+    pub max_tokens: usize,
+    /// `PACTUM_MAX_NESTING`: deepest nesting of `{`, `[` and `(` in a
+    /// document (selections, arguments and value literals together),
+    /// checked before parsing: the parser recurses once per level.
+    pub max_nesting: usize,
+    /// `PACTUM_RATE_LIMIT_ENABLED`: charge every request to a budget (per
+    /// client IP when anonymous, per session or API token otherwise).
+    pub rate_limit_enabled: bool,
+    /// `PACTUM_RATE_LIMIT_ANONYMOUS_BURST`: the budget of one anonymous
+    /// client IP, in cost points (a query costs its complexity, at least 1).
+    pub rate_limit_anonymous_burst: u32,
+    /// `PACTUM_RATE_LIMIT_ANONYMOUS_PER_SECOND`: points given back to an
+    /// anonymous client IP per second.
+    pub rate_limit_anonymous_per_second: u32,
+    /// `PACTUM_RATE_LIMIT_AUTHENTICATED_BURST`: the budget of one session or
+    /// API token, in cost points.
+    pub rate_limit_authenticated_burst: u32,
+    /// `PACTUM_RATE_LIMIT_AUTHENTICATED_PER_SECOND`: points given back to a
+    /// session or API token per second.
+    pub rate_limit_authenticated_per_second: u32,
+    /// `PACTUM_RATE_LIMIT_LOGIN_PER_MINUTE`: requests to `/auth/*` one
+    /// client IP may make per minute (also its burst).
+    pub rate_limit_login_per_minute: u32,
+    /// `PACTUM_RATE_LIMIT_DOWNLOAD_COST`: points one `/files/*` download
+    /// costs.
+    pub rate_limit_download_cost: u32,
+    /// `PACTUM_TRUSTED_PROXIES`: addresses or networks of reverse proxies
+    /// (e.g. `["10.0.0.0/8"]`) whose `client_ip_header` is believed. Empty:
+    /// the client IP is the peer address, whatever headers say.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `PACTUM_CLIENT_IP_HEADER`: the header a trusted proxy puts the client
+    /// address in (`x-forwarded-for`, `x-real-ip`, ...).
+    pub client_ip_header: String,
+    /// `PACTUM_PURGE_INTERVAL_SECONDS`: how often expired sessions, login
+    /// attempts and old invitations are deleted (also once at start); 0
+    /// turns the job off on this node.
+    pub purge_interval_seconds: u64,
+    /// `PACTUM_PURGE_RETENTION_DAYS`: how long used, revoked or expired
+    /// invitations stay listed before they are deleted.
+    pub purge_retention_days: u32,
 }
 
 /// How the SMTP connection is protected.
@@ -190,30 +234,44 @@ pub enum SmtpTls {
     Tls,
 }
 
-/// A secret setting: never printed by `Debug`.
+/// A secret setting: `secrecy` keeps it out of `Debug` output and logs;
+/// the one place that uses it calls `expose_secret()`.
+pub type Secret = secrecy::SecretString;
+
+/// A database URL. It may carry a password, so `Debug` prints it with the
+/// password replaced.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(String);
+pub struct DatabaseUrl(String);
 
-impl Secret {
-    /// Wraps a value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+impl DatabaseUrl {
+    /// Wraps a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
     }
 
-    /// The value, for the one place that uses it.
+    /// The URL with its password, for connecting.
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether no URL was set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-impl std::fmt::Debug for Secret {
+impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() {
-            "\"\""
-        } else {
-            "[redacted]"
-        })
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("[REDACTED]"));
+                write!(f, "{:?}", url.as_str())
+            }
+            Ok(_) => write!(f, "{:?}", self.0),
+            Err(_) if self.0.is_empty() => f.write_str("\"\""),
+            Err(_) => f.write_str("[unparsable URL, REDACTED]"),
+        }
     }
 }
 
@@ -228,7 +286,7 @@ pub enum ProviderKind {
 }
 
 /// One identity provider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderConfig {
     /// Short stable id used in URLs and stored with identities
@@ -254,9 +312,9 @@ pub struct ProviderConfig {
     pub userinfo_url: Option<String>,
     /// The client id registered at the provider.
     pub client_id: String,
-    /// The client secret, if the client is confidential.
-    #[serde(default)]
-    pub client_secret: Option<String>,
+    /// The client secret, if the client is confidential (never printed).
+    #[serde(default, skip_serializing)]
+    pub client_secret: Option<Secret>,
     /// Scopes to ask for; empty: `openid email profile` (OIDC) or none.
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -270,7 +328,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("data"),
-            database_url: String::new(),
+            database_url: DatabaseUrl::default(),
             database_max_connections: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: String::new(),
@@ -318,6 +376,19 @@ impl Default for Config {
             smtp_pool_size: 8,
             smtp_timeout_secs: 30,
             unsubscribe_secret: Secret::default(),
+            max_tokens: 5_000,
+            max_nesting: 32,
+            rate_limit_enabled: true,
+            rate_limit_anonymous_burst: 50_000,
+            rate_limit_anonymous_per_second: 1_000,
+            rate_limit_authenticated_burst: 100_000,
+            rate_limit_authenticated_per_second: 2_000,
+            rate_limit_login_per_minute: 30,
+            rate_limit_download_cost: 10,
+            trusted_proxies: Vec::new(),
+            client_ip_header: "x-forwarded-for".into(),
+            purge_interval_seconds: 3_600,
+            purge_retention_days: 30,
         }
     }
 }
@@ -396,6 +467,26 @@ impl Config {
                 self.mail_from
             )));
         }
+        if self.max_tokens == 0 || self.max_nesting == 0 {
+            return Err(ConfigError::Inconsistent(
+                "max_tokens and max_nesting must be positive".into(),
+            ));
+        }
+        if self.rate_limit_enabled {
+            let smallest = self
+                .rate_limit_anonymous_burst
+                .min(self.rate_limit_authenticated_burst);
+            if (smallest as usize) < self.max_complexity.max(1)
+                || self.rate_limit_anonymous_per_second == 0
+                || self.rate_limit_authenticated_per_second == 0
+                || self.rate_limit_login_per_minute == 0
+            {
+                return Err(ConfigError::Inconsistent(format!(
+                    "rate limits: each burst must be at least max_complexity ({}) so that any accepted query can be paid for, and every rate must be positive",
+                    self.max_complexity
+                )));
+            }
+        }
         let mut ids = std::collections::HashSet::new();
         for p in &self.auth_providers {
             let id_ok = !p.id.is_empty()
@@ -433,12 +524,12 @@ impl Config {
         }
     }
 
-    /// The database URL, with the SQLite default filled in.
+    /// The database URL (with its password), the SQLite default filled in.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
             format!("sqlite://{}/pactum.db?mode=rwc", self.data_dir.display())
         } else {
-            self.database_url.clone()
+            self.database_url.expose().to_owned()
         }
     }
 }
@@ -452,6 +543,56 @@ mod tests {
         let config = Config::default().validated().unwrap_or_default();
         assert_eq!(config.database_url(), "sqlite://data/pactum.db?mode=rwc");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    /// Every secret set to a value found nowhere else: `Debug` (what logs
+    /// and panics print) shows none of them, yet still names the database
+    /// host, and the code that needs a secret still gets it.
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let secrets = [
+            "PgPw-canary-4d1c",
+            "oauth-canary-77ab",
+            "s3-canary-0f9e",
+            "smtp-canary-51c2",
+            "unsub-canary-a3b8",
+        ];
+        let config = Config {
+            database_url: DatabaseUrl::new(
+                "postgres://pactum:PgPw-canary-4d1c@db.example.ro:5432/pactum",
+            ),
+            auth_providers: vec![ProviderConfig {
+                id: "idp".into(),
+                name: "IdP".into(),
+                kind: ProviderKind::Oidc,
+                issuer: Some("https://id.example.ro".into()),
+                authorize_url: None,
+                token_url: None,
+                userinfo_url: None,
+                client_id: "pactum".into(),
+                client_secret: Some("oauth-canary-77ab".into()),
+                scopes: Vec::new(),
+                trust_email: false,
+            }],
+            s3_access_key_id: Some("AKIAPACTUM".into()),
+            s3_secret_access_key: Some("s3-canary-0f9e".into()),
+            smtp_username: "alerte".into(),
+            smtp_password: "smtp-canary-51c2".into(),
+            unsubscribe_secret: "unsub-canary-a3b8".into(),
+            ..Config::default()
+        };
+        for shown in [format!("{config:?}"), format!("{config:#?}")] {
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{secret} printed in {shown}");
+            }
+            assert!(shown.contains("db.example.ro"), "{shown}");
+            assert!(shown.contains("REDACTED"), "{shown}");
+        }
+        assert!(config.database_url().contains("PgPw-canary-4d1c"));
+        assert_eq!(
+            secrecy::ExposeSecret::expose_secret(&config.smtp_password),
+            "smtp-canary-51c2"
+        );
     }
 
     #[test]

@@ -51,12 +51,15 @@ fn internal() -> Response {
 /// Streams one document version to a caller who may see its document.
 pub async fn download(
     State(state): State<AppState>,
+    axum::Extension(ip): axum::Extension<crate::http::client_ip::ClientIp>,
     Path(version_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let actor = match crate::auth::authenticate(&state, &headers).await {
-        Ok(actor) => actor,
-        Err(rejection) => return rejection.into_response(&state.auth),
+    let points = state.config.rate_limit_download_cost;
+    let actor = match crate::http::rate::authenticate_and_charge(&state, &headers, ip, points).await
+    {
+        Ok((actor, _)) => actor,
+        Err(response) => return response,
     };
     let Ok(id) = ids::decode(&ID(version_id), NodeKind::DocumentVersion, "versionId") else {
         return not_found();

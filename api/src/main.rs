@@ -324,6 +324,7 @@ async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection>
 
 fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_env("PACTUM_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = without_connect_options(filter);
     // Logs go to stderr: stdout carries what a command prints (a token
     // secret, the schema), so `$(pactum token create ...)` captures only it.
     let builder = tracing_subscriber::fmt()
@@ -332,5 +333,19 @@ fn init_tracing(format: LogFormat) {
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
+    }
+}
+
+/// sea-orm's drivers record their connect options, the database URL with
+/// its password, in a trace-level span that every event inside it would
+/// print: when `filter` lets trace through, sea-orm's drivers are capped
+/// at debug, so even `PACTUM_LOG=trace` prints no password.
+fn without_connect_options(filter: EnvFilter) -> EnvFilter {
+    let verbose = filter
+        .max_level_hint()
+        .is_none_or(|max| max > tracing_subscriber::filter::LevelFilter::DEBUG);
+    match "sea_orm::driver=debug".parse::<tracing_subscriber::filter::Directive>() {
+        Ok(cap) if verbose => filter.add_directive(cap),
+        _ => filter,
     }
 }

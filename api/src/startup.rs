@@ -13,6 +13,7 @@ use crate::{
     domain::agreement_lifecycle,
     graphql::build_schema,
     http::{AppState, RouterError, router},
+    jobs,
     metrics::Metrics,
     notify::{Notifier, unsubscribe::UnsubscribeKey},
 };
@@ -50,8 +51,10 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    budgets: Arc<crate::ratelimit::Budgets>,
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
+    housekeeping: Option<jobs::housekeeping::Schedule>,
     notifier: Option<Notifier>,
 }
 
@@ -66,6 +69,7 @@ impl Application {
         if config.public_url.is_empty() {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
+        let housekeeping = jobs::housekeeping::Schedule::from_config(&config);
         let expiry_interval = (config.expiry_interval_seconds > 0)
             .then(|| Duration::from_secs(config.expiry_interval_seconds));
         let auth = crate::auth::AuthState::new(&config)?;
@@ -85,7 +89,9 @@ impl Application {
         } else {
             None
         };
+        let budgets = Arc::new(crate::ratelimit::Budgets::new(&config));
         let state = AppState {
+            budgets: Arc::clone(&budgets),
             files,
             auth,
             schema: build_schema(&config),
@@ -98,8 +104,10 @@ impl Application {
         Ok(Self {
             listener,
             router,
+            budgets,
             db,
             expiry_interval,
+            housekeeping,
             notifier,
         })
     }
@@ -118,8 +126,10 @@ impl Application {
     /// Meanwhile a background task expires agreements past their end date
     /// (once at start, then every `expiry_interval_seconds`), and the alert
     /// tasks (consumer, mail worker, daily jobs) run unless `notify_enabled`
-    /// is off; all stop with the server (the mail worker after recording the
-    /// batch it is sending).
+    /// is off, and housekeeping purges expired sessions, login attempts and
+    /// old invitations (once at start, then every `purge_interval_seconds`,
+    /// unless 0); all stop with the server (the mail worker after recording
+    /// the batch it is sending).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -128,17 +138,38 @@ impl Application {
             .expiry_interval
             .map(|every| tokio::spawn(agreement_lifecycle::run_expiry(self.db.clone(), every)));
         let (stop, stopped) = watch::channel(false);
+        let stopped_sweeper = stopped.clone();
+        let housekeeping = self.housekeeping.map(|schedule| {
+            tokio::spawn(jobs::housekeeping::run(
+                self.db.clone(),
+                schedule,
+                stopped.clone(),
+            ))
+        });
         let tasks = self
             .notifier
             .map(|notifier| notifier.spawn(stopped))
             .unwrap_or_default();
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let sweeper = tokio::spawn(forget_idle_budgets(self.budgets, stopped_sweeper));
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         if let Some(task) = expiry {
             task.abort();
         }
         let _ = stop.send(true);
+        let _ = sweeper.await;
+        if let Some(task) = housekeeping
+            && tokio::time::timeout(Duration::from_secs(30), task)
+                .await
+                .is_err()
+        {
+            tracing::warn!("the housekeeping task did not stop in time");
+        }
         for task in tasks {
             if tokio::time::timeout(std::time::Duration::from_secs(30), task)
                 .await
@@ -148,6 +179,21 @@ impl Application {
             }
         }
         served
+    }
+}
+
+/// Every minute, forgets the clients whose budgets are full again, so the
+/// limiter's memory follows the clients active lately, not all ever seen.
+async fn forget_idle_budgets(
+    budgets: Arc<crate::ratelimit::Budgets>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = every.tick() => budgets.forget_idle(),
+            _ = stopped.changed() => return,
+        }
     }
 }
 

@@ -257,7 +257,11 @@ impl S3Storage {
         if let Some(key) = config.s3_access_key_id.as_deref() {
             builder = builder.with_access_key_id(key);
         }
-        if let Some(secret) = config.s3_secret_access_key.as_deref() {
+        if let Some(secret) = config
+            .s3_secret_access_key
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret)
+        {
             builder = builder.with_secret_access_key(secret);
         }
         Ok(Self {

@@ -21,12 +21,13 @@ pub struct Model {
     pub baseline: f64,
     /// Value aimed for.
     pub target: f64,
-    /// Value reached so far.
+    /// Value reached so far, for an entered indicator. A derived
+    /// indicator keeps 0 here: its value is counted per viewer when read.
     pub achieved: f64,
     /// The rule `achieved` is derived by; `None` when it is entered.
     pub derivation: Option<IndicatorDerivation>,
-    /// Optimistic-concurrency version, bumped on every edit (not when a
-    /// derived value is recomputed).
+    /// Optimistic-concurrency version, bumped on every edit (not when the
+    /// activities a derived value counts change).
     pub version: i32,
 }
 

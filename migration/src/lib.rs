@@ -12,6 +12,7 @@ mod m20261124_000005_agreement_writes;
 mod m20261124_000006_document_files;
 mod m20261124_000007_activity_writes;
 mod m20261124_000008_notifications;
+mod m20261125_000009_derived_indicator_values;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_document_files::Migration),
             Box::new(m20261124_000007_activity_writes::Migration),
             Box::new(m20261124_000008_notifications::Migration),
+            Box::new(m20261125_000009_derived_indicator_values::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use entities::{
     audit_entry, document, document_version, domain_event,
     enums::{AgreementStatus, EventKind, MemberRole, OrganizationKind, TokenScope, Visibility},
 };
-use pactum_tests::{TestApp, accounts, fixtures, global_id, s3::Moto};
+use pactum_tests::{TestApp, accounts, fixtures, global_id, s3::Moto, samples};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -209,7 +209,7 @@ impl World {
     }
 }
 
-async fn upload(
+pub(super) async fn upload(
     app: &TestApp,
     secret: Option<&str>,
     document: &str,
@@ -253,7 +253,7 @@ async fn upload(
     )
 }
 
-async fn download(
+pub(super) async fn download(
     app: &TestApp,
     secret: Option<&str>,
     url: &str,
@@ -269,18 +269,10 @@ async fn download(
     request.send().await.expect("download sent")
 }
 
-/// `size` bytes that look like a PDF: the magic, then deterministic noise.
+/// A real one-page PDF of exactly `size` bytes (the server parses what it
+/// is sent, so a magic number in front of noise would be refused).
 fn pdf(size: usize) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    while out.len() < size {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(size);
-    out
+    samples::pdf(size)
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -766,34 +758,8 @@ async fn wrong_types_are_refused_and_leave_nothing_stored() {
     let (id, _) = w.document("Raport anual", "PRIVATE").await;
     let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0".to_vec();
     elf.resize(4096, 0);
-    // A ZIP without office entries, named like a Word file.
-    let zip = {
-        let mut z = Vec::new();
-        let name = b"notes.txt";
-        let data = b"not an office file";
-        z.extend_from_slice(b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0");
-        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        z.extend_from_slice(&0u16.to_le_bytes());
-        z.extend_from_slice(name);
-        z.extend_from_slice(data);
-        let cd_offset = z.len() as u32;
-        let mut cd = Vec::new();
-        cd.extend_from_slice(b"PK\x01\x02\x14\0\x14\0\0\0\0\0\0\0\0\0\0\0\0\0");
-        cd.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        cd.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        cd.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        cd.extend_from_slice(&[0; 12]);
-        cd.extend_from_slice(&0u32.to_le_bytes());
-        cd.extend_from_slice(name);
-        z.extend_from_slice(&cd);
-        z.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
-        z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-        z.extend_from_slice(&cd_offset.to_le_bytes());
-        z.extend_from_slice(&0u16.to_le_bytes());
-        z
-    };
+    // A valid ZIP without office entries, named like a Word file.
+    let zip = samples::zip(&[("notes.txt", b"not an office file")]);
     for (name, bytes, mentions) in [
         ("raport.pdf", elf, "application/x-executable"),
         ("raport.docx", zip, "application/zip"),

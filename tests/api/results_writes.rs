@@ -1,6 +1,6 @@
 //! Projects and indicators through the API: who may record them, stale
-//! versions, and derived indicators that follow the project's activities in
-//! the same transaction as each change (and agree with the `stats`
+//! versions, and derived indicators that follow the project's activities
+//! from the moment each change commits (and agree with the `stats`
 //! dashboard).
 
 use chrono::{Days, Utc};
@@ -445,9 +445,12 @@ async fn derived_indicators_follow_the_activities_of_the_project() {
         .collect::<Vec<_>>()
     };
     let org = global_id("Organization", w.lugoj);
+    // PUBLIC, so the anonymous reads below see every figure: what each
+    // reader sees of PRIVATE and PARTNERS activities is
+    // `indicator_visibility.rs`'s subject.
     let plan = |title: &str, kind: &str| {
         json!({ "organizationId": org, "title": title, "kind": kind, "startDate": days_ago(10),
-                "endDate": days_ago(9), "place": "Primăria Lugoj", "visibility": "PRIVATE",
+                "endDate": days_ago(9), "place": "Primăria Lugoj", "visibility": "PUBLIC",
                 "projectId": project["id"] })
     };
     let course = w

@@ -27,6 +27,7 @@ use crate::{
         actor::Actor,
         api_tokens,
         error::DomainError,
+        housekeeping,
         secrets::{API_TOKEN_PREFIX, SESSION_PREFIX, digest, new_secret},
         sessions::{self, SessionLifetime},
     },
@@ -269,11 +270,7 @@ pub async fn login(
         )
         .await?;
     let now = Utc::now();
-    login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::ExpiresAt.lt(now))
-        .exec(&state.db)
-        .await
-        .map_err(DomainError::from)?;
+    housekeeping::purge_login_attempts(&state.db, now).await?;
     login_attempt::ActiveModel {
         state_hash: Set(digest(&login_state)),
         provider: Set(provider.id.clone()),

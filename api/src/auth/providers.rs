@@ -102,7 +102,10 @@ impl Providers {
     }
 
     fn secret(provider: &ProviderConfig) -> Option<ClientSecret> {
-        provider.client_secret.clone().map(ClientSecret::new)
+        provider
+            .client_secret
+            .as_ref()
+            .map(|s| ClientSecret::new(secrecy::ExposeSecret::expose_secret(s).to_owned()))
     }
 
     /// The URL that starts a login at `provider`, carrying `state`, `nonce`
@@ -293,7 +296,9 @@ fn oauth2_client(
             .set_token_uri(token)
             .set_redirect_uri(redirect);
     if let Some(secret) = &provider.client_secret {
-        client = client.set_client_secret(oauth2::ClientSecret::new(secret.clone()));
+        client = client.set_client_secret(oauth2::ClientSecret::new(
+            secrecy::ExposeSecret::expose_secret(secret).to_owned(),
+        ));
     }
     Ok(client)
 }

@@ -17,6 +17,7 @@ use sea_orm::{
 use super::{
     actor::{Actor, UserActor},
     error::{DomainError, DomainResult},
+    input::fields,
 };
 
 /// What an identity provider told us about the person logging in.
@@ -35,14 +36,15 @@ pub struct VerifiedLogin {
 }
 
 /// Normalises an e-mail address as stored (trimmed, lower case) and checks
-/// its shape.
+/// its shape (no spaces, no control characters, wherever it comes from:
+/// a client, an identity provider, the command line).
 pub fn normalize_email(email: &str) -> DomainResult<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     if valid {
         Ok(email)
     } else {
@@ -317,14 +319,7 @@ pub async fn update_profile<C: TransactionTrait>(
     let before = user.clone();
     let mut active: user::ActiveModel = user.into();
     if let Some(name) = display_name {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(DomainError::invalid(
-                "displayName",
-                "the name must have 1 to 120 characters",
-            ));
-        }
-        active.display_name = Set(name.to_owned());
+        active.display_name = Set(fields::DISPLAY_NAME.required(name)?);
     }
     if let Some(language) = language {
         active.preferred_language = Set(language);

@@ -34,11 +34,11 @@ use super::{
     error::{DomainError, DomainResult},
     events::{self, Event},
     inner_join,
+    input::{check_list_len, fields},
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     policy::{Action, authorize, require_login},
-    results::recompute_derived,
     search_condition,
     text::searchable,
     visibility::visible_to,
@@ -231,41 +231,9 @@ fn illegal(what: &str, status: ActivityStatus) -> DomainError {
     )
 }
 
-/// A required text: trimmed, not empty, at most `max` characters.
-fn required(field: &str, value: &str, max: usize) -> DomainResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(DomainError::invalid(
-            field,
-            format!("`{field}` is required"),
-        ));
-    }
-    bounded(field, value, max)
-}
-
-/// A text trimmed and at most `max` characters long.
-fn bounded(field: &str, value: &str, max: usize) -> DomainResult<String> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("`{field}` is longer than {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// An optional text; blank means none.
-fn optional(field: &str, value: Option<&str>, max: usize) -> DomainResult<Option<String>> {
-    Ok(match value {
-        Some(v) => Some(bounded(field, v, max)?).filter(|v| !v.is_empty()),
-        None => None,
-    })
-}
-
 /// Checks an online link: an absolute http(s) URL with a host.
 fn online_url(value: Option<&str>) -> DomainResult<Option<String>> {
-    let Some(value) = optional("onlineUrl", value, 2_000)? else {
+    let Some(value) = fields::ONLINE_URL.optional(value)? else {
         return Ok(None);
     };
     match url::Url::parse(&value) {
@@ -390,21 +358,6 @@ async fn check_organization<C: ConnectionTrait>(db: &C, id: i64) -> DomainResult
             "organizationId",
             "there is no such organization",
         ));
-    }
-    Ok(())
-}
-
-/// Recomputes the derived indicators of each distinct project given.
-async fn recompute<C: ConnectionTrait>(
-    db: &C,
-    projects: impl IntoIterator<Item = Option<i64>>,
-) -> DomainResult<()> {
-    let mut done = Vec::new();
-    for project in projects.into_iter().flatten() {
-        if !done.contains(&project) {
-            recompute_derived(db, project).await?;
-            done.push(project);
-        }
     }
     Ok(())
 }
@@ -535,12 +488,12 @@ pub async fn create<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
     authorize(actor, Action::ManageActivities, new.owner_id)?;
-    let title = required("title", &new.title, 500)?;
-    let description = bounded("description", &new.description, 20_000)?;
+    let title = fields::ACTIVITY_TITLE.required(&new.title)?;
+    let description = fields::ACTIVITY_DESCRIPTION.clean(&new.description)?;
     let schedule = Schedule {
         start_date: new.start_date,
         end_date: new.end_date,
-        place: optional("place", new.place.as_deref(), 500)?,
+        place: fields::PLACE.optional(new.place.as_deref())?,
         online_url: online_url(new.online_url.as_deref())?,
     };
     schedule.check()?;
@@ -583,7 +536,6 @@ pub async fn create<C: TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    recompute(&txn, [created.project_id]).await?;
     audit::append(
         &txn,
         Author::Actor(actor),
@@ -671,7 +623,7 @@ pub async fn update<C: TransactionTrait>(
         start_date: changes.start_date.unwrap_or(current.start_date),
         end_date: changes.end_date.unwrap_or(current.end_date),
         place: match &changes.place {
-            Some(place) => optional("place", place.as_deref(), 500)?,
+            Some(place) => fields::PLACE.optional(place.as_deref())?,
             None => current.place.clone(),
         },
         online_url: match &changes.online_url {
@@ -685,7 +637,7 @@ pub async fn update<C: TransactionTrait>(
     }
     schedule.check()?;
     let outcomes = match &changes.outcomes {
-        Some(outcomes) => optional("outcomes", outcomes.as_deref(), 20_000)?,
+        Some(outcomes) => fields::OUTCOMES.optional(outcomes.as_deref())?,
         None => current.outcomes.clone(),
     };
     let certificates = changes
@@ -703,11 +655,11 @@ pub async fn update<C: TransactionTrait>(
         ));
     }
     let title = match &changes.title {
-        Some(title) => required("title", title, 500)?,
+        Some(title) => fields::ACTIVITY_TITLE.required(title)?,
         None => current.title.clone(),
     };
     let description = match &changes.description {
-        Some(description) => bounded("description", description, 20_000)?,
+        Some(description) => fields::ACTIVITY_DESCRIPTION.clean(description)?,
         None => current.description.clone(),
     };
     let agreement_id = changes.agreement_id.unwrap_or(current.agreement_id);
@@ -745,7 +697,6 @@ pub async fn update<C: TransactionTrait>(
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
-    recompute(&txn, [before.project_id, updated.project_id]).await?;
     audit::append(
         &txn,
         Author::Actor(actor),
@@ -794,7 +745,7 @@ pub async fn cancel<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
     require_login(actor)?;
-    let reason = optional("reason", reason, 2_000)?;
+    let reason = fields::CANCELLATION_REASON.optional(reason)?;
     let txn = db.begin().await?;
     let current = lock_visible(&txn, actor, id).await?;
     authorize(actor, Action::ManageActivities, current.owner_id)?;
@@ -809,7 +760,6 @@ pub async fn cancel<C: TransactionTrait>(
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
     let cancelled = active.update(&txn).await?;
-    recompute(&txn, [cancelled.project_id]).await?;
     audit::append(
         &txn,
         Author::Actor(actor),
@@ -919,7 +869,8 @@ pub async fn complete<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
     require_login(actor)?;
-    let outcomes = required("outcomes", &completion.outcomes, 20_000)?;
+    let outcomes = fields::OUTCOMES.required(&completion.outcomes)?;
+    check_list_len("participation", completion.participation.len())?;
     if completion.certificates_issued < 0 {
         return Err(DomainError::invalid(
             "certificatesIssued",
@@ -953,7 +904,6 @@ pub async fn complete<C: TransactionTrait>(
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
     let completed = active.update(&txn).await?;
-    recompute(&txn, [completed.project_id]).await?;
     let participants: Option<i64> = activity_participation::Entity::find()
         .select_only()
         .column_as(
@@ -1019,7 +969,6 @@ pub async fn set_participation<C: TransactionTrait>(
     }
     let previous = put_participation(&txn, current.id, count).await?;
     let updated = touch(&txn, current, now).await?;
-    recompute(&txn, [updated.project_id]).await?;
     let entry =
         |n: i32| json!({ "organizationId": count.organization_id, "role": count.role, "count": n });
     audit::append(

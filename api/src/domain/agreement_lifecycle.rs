@@ -40,16 +40,10 @@ use super::{
     check_version,
     error::{DomainError, DomainResult},
     events::{self, Event},
+    input::{check_list_len, fields},
     policy::{Action, authorize},
     text::searchable,
 };
-
-/// Longest title accepted.
-pub const MAX_TITLE_CHARS: usize = 500;
-/// Longest signatory ("name, office") accepted.
-pub const MAX_SIGNATORY_CHARS: usize = 200;
-/// Longest termination reason accepted.
-pub const MAX_REASON_CHARS: usize = 4000;
 
 /// An agreement as first drafted.
 #[derive(Debug, Clone)]
@@ -110,17 +104,6 @@ fn illegal(verb: &str, status: AgreementStatus) -> DomainError {
     )
 }
 
-fn valid_title(title: &str) -> DomainResult<String> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-        return Err(DomainError::invalid(
-            "title",
-            format!("the title must have 1 to {MAX_TITLE_CHARS} characters"),
-        ));
-    }
-    Ok(title.to_owned())
-}
-
 fn valid_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> DomainResult<()> {
     match (start, end) {
         (Some(start), Some(end)) if end < start => Err(DomainError::invalid(
@@ -129,18 +112,6 @@ fn valid_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> DomainResult
         )),
         _ => Ok(()),
     }
-}
-
-/// Trims a required piece of text, refusing blanks and overlong ones.
-fn required_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("`{field}` must have 1 to {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// Takes the write lock on the agreement's row (the transaction's first
@@ -325,8 +296,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<(agreement::Model, Vec<agreement_party::Model>)> {
     authorize(actor, Action::EditAgreements, new.initiator_id)?;
-    let title = valid_title(&new.title)?;
+    let title = fields::AGREEMENT_TITLE.required(&new.title)?;
+    let objectives = fields::OBJECTIVES.clean(&new.objectives)?;
     valid_dates(new.start_date, new.end_date)?;
+    check_list_len("partyIds", new.party_ids.len())?;
     let mut others = Vec::new();
     for id in new.party_ids {
         if id != new.initiator_id && !others.contains(&id) {
@@ -338,7 +311,6 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     // Organizations are never deleted, so the answer stays true.
     ensure_organizations(db, &others, "partyIds").await?;
     let txn = db.begin().await?;
-    let objectives = new.objectives.trim().to_owned();
     let model = agreement::ActiveModel {
         id: NotSet,
         initiator_id: sea_orm::Set(new.initiator_id),
@@ -427,13 +399,13 @@ pub async fn update<C: TransactionTrait>(
     let before = draft(&txn, actor, id, "edit", Some(version)).await?;
     let mut next = before.clone();
     if let Some(title) = changes.title {
-        next.title = valid_title(&title)?;
+        next.title = fields::AGREEMENT_TITLE.required(&title)?;
     }
     if let Some(kind) = changes.kind {
         next.kind = kind;
     }
     if let Some(objectives) = changes.objectives {
-        next.objectives = objectives.trim().to_owned();
+        next.objectives = fields::OBJECTIVES.clean(&objectives)?;
     }
     if let Some(start) = changes.start_date {
         next.start_date = start;
@@ -622,7 +594,7 @@ pub async fn sign<C: TransactionTrait>(
             ),
         ));
     }
-    let signatory = required_text("signatory", signatory, MAX_SIGNATORY_CHARS)?;
+    let signatory = fields::SIGNATORY.required(signatory)?;
     let mut signed = row;
     signed.signed_at = Some(now);
     signed.signatory = Some(signatory.clone());
@@ -804,7 +776,7 @@ pub async fn terminate<C: TransactionTrait>(
     }
     let rows = parties(&txn, id).await?;
     party_of(&rows, party)?;
-    let reason = required_text("reason", reason, MAX_REASON_CHARS)?;
+    let reason = fields::TERMINATION_REASON.required(reason)?;
     let mut next = before.clone();
     next.status = AgreementStatus::Terminated;
     next.termination_reason = Some(reason.clone());

@@ -509,6 +509,7 @@ pub async fn update_preferences<C: TransactionTrait>(
             ));
         }
     };
+    super::input::check_list_len("preferences", changes.len())?;
     for (kind, _) in changes {
         if !PREFERENCE_KINDS.contains(kind) {
             return Err(DomainError::invalid(

@@ -14,6 +14,7 @@ use super::{
     actor::{Actor, TokenActor},
     audit::{self, Author, Change},
     error::{DomainError, DomainResult},
+    input::fields,
     policy::{Action, authorize},
     secrets::{API_TOKEN_PREFIX, digest, new_secret},
 };
@@ -39,13 +40,7 @@ pub struct NewApiToken {
 impl NewApiToken {
     /// Checks the name and the expiry against `max_lifetime`.
     fn validate(&self, now: DateTime<Utc>, max_lifetime: Duration) -> DomainResult<String> {
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(DomainError::invalid(
-                "name",
-                "give the token a name of 1 to 100 characters",
-            ));
-        }
+        let name = fields::API_TOKEN_NAME.required(&self.name)?;
         if self.expires_at <= now {
             return Err(DomainError::invalid(
                 "expiresAt",
@@ -58,7 +53,7 @@ impl NewApiToken {
                 format!("a token may live at most {} days", max_lifetime.num_days()),
             ));
         }
-        Ok(name.to_owned())
+        Ok(name)
     }
 }
 

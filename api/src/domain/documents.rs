@@ -25,6 +25,7 @@ use super::{
     error::{DomainError, DomainResult},
     events::{self, Event},
     inner_join,
+    input::{self, check_list_len, fields},
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     media::{self, Detected},
@@ -244,18 +245,8 @@ pub async fn version_for_download<C: ConnectionTrait>(
 // Writes
 // ---------------------------------------------------------------------------
 
-/// Longest title accepted.
-pub const MAX_TITLE: usize = 300;
-/// Longest summary accepted.
-pub const MAX_SUMMARY: usize = 5_000;
-/// Most tags on one document.
+/// Most tags on one document (each tag's rule is [`fields::TAG`]).
 pub const MAX_TAGS: usize = 20;
-/// Longest tag accepted.
-pub const MAX_TAG: usize = 50;
-/// Longest file name kept.
-pub const MAX_FILE_NAME: usize = 255;
-/// Longest change note accepted.
-pub const MAX_CHANGE_NOTE: usize = 2_000;
 
 /// A new document's metadata.
 #[derive(Debug, Clone)]
@@ -320,56 +311,28 @@ fn visibility_name(visibility: Visibility) -> &'static str {
     }
 }
 
-fn checked_title(title: &str) -> DomainResult<String> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(DomainError::invalid("title", "the title may not be empty"));
-    }
-    if title.chars().count() > MAX_TITLE {
-        return Err(DomainError::invalid(
-            "title",
-            format!("the title may have at most {MAX_TITLE} characters"),
-        ));
-    }
-    Ok(title.to_owned())
-}
-
-fn checked_summary(summary: &str) -> DomainResult<String> {
-    let summary = summary.trim();
-    if summary.chars().count() > MAX_SUMMARY {
-        return Err(DomainError::invalid(
-            "summary",
-            format!("the summary may have at most {MAX_SUMMARY} characters"),
-        ));
-    }
-    Ok(summary.to_owned())
-}
-
+/// An ISO 639-1 code, lower case. Its format is stricter than the text
+/// rule of [`fields::LANGUAGE`]; any refusal names the format.
 fn checked_language(language: &str) -> DomainResult<String> {
-    let language = language.trim().to_lowercase();
-    if language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()) {
-        Ok(language)
-    } else {
-        Err(DomainError::invalid(
-            "language",
+    match fields::LANGUAGE.clean(language).map(|l| l.to_lowercase()) {
+        Ok(language) if language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()) => {
+            Ok(language)
+        }
+        _ => Err(DomainError::invalid(
+            fields::LANGUAGE.name,
             "the language must be an ISO 639-1 code of two letters, such as \"ro\" or \"en\"",
-        ))
+        )),
     }
 }
 
 /// Normalised, de-duplicated, sorted tags.
 fn checked_tags(tags: &[String]) -> DomainResult<Vec<String>> {
+    check_list_len(fields::TAG.name, tags.len())?;
     let mut out: Vec<String> = Vec::with_capacity(tags.len());
     for tag in tags {
-        let tag = normalize_tag(tag);
+        let tag = normalize_tag(&fields::TAG.clean(tag)?);
         if tag.is_empty() {
             return Err(DomainError::invalid("tags", "a tag may not be empty"));
-        }
-        if tag.chars().count() > MAX_TAG {
-            return Err(DomainError::invalid(
-                "tags",
-                format!("a tag may have at most {MAX_TAG} characters"),
-            ));
         }
         if !out.contains(&tag) {
             out.push(tag);
@@ -483,8 +446,8 @@ pub async fn create<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<document::Model> {
     authorize(actor, Action::EditDocuments, new.owner_id)?;
-    let title = checked_title(&new.title)?;
-    let summary = checked_summary(&new.summary)?;
+    let title = fields::DOCUMENT_TITLE.required(&new.title)?;
+    let summary = fields::DOCUMENT_SUMMARY.clean(&new.summary)?;
     let language = checked_language(&new.language)?;
     let tags = checked_tags(&new.tags)?;
     let txn = db.begin().await?;
@@ -543,11 +506,11 @@ pub async fn update<C: TransactionTrait>(
     let found = lock_for_edit(&txn, actor, document_id).await?;
     check_version("document", version, found.version)?;
     let title = match &changes.title {
-        Some(title) => checked_title(title)?,
+        Some(title) => fields::DOCUMENT_TITLE.required(title)?,
         None => found.title.clone(),
     };
     let summary = match &changes.summary {
-        Some(summary) => checked_summary(summary)?,
+        Some(summary) => fields::DOCUMENT_SUMMARY.clean(summary)?,
         None => found.summary.clone(),
     };
     let language = match &changes.language {
@@ -656,31 +619,6 @@ pub struct UploadedFile {
     pub content: std::fs::File,
 }
 
-/// The file name kept for a version: the last path segment, without
-/// control characters, at most [`MAX_FILE_NAME`] characters.
-fn checked_file_name(name: &str) -> DomainResult<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        return Err(DomainError::invalid("file", "the file needs a name"));
-    }
-    Ok(cleaned.chars().take(MAX_FILE_NAME).collect())
-}
-
-fn checked_change_note(note: Option<&str>) -> DomainResult<Option<String>> {
-    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if note.chars().count() > MAX_CHANGE_NOTE {
-        return Err(DomainError::invalid(
-            "changeNote",
-            format!("the change note may have at most {MAX_CHANGE_NOTE} characters"),
-        ));
-    }
-    Ok(Some(note.to_owned()))
-}
-
 /// "50 MiB", "512 KiB", "700 bytes".
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
@@ -694,7 +632,8 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Adds a version to a document (EDITOR of the owner): checks the file's
-/// size (at most `files.max_upload_bytes`) and detected type, stores its bytes content-addressed, then records
+/// size (at most `files.max_upload_bytes`) and its type (detected, then parsed: a file that is not what
+/// it claims is refused, see [`media`]), stores its bytes content-addressed, then records
 /// the version (DOCUMENT_VERSION_ADDED). A refused file leaves nothing
 /// behind: it is checked before anything is stored.
 pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
@@ -714,8 +653,8 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
         .await?
         .ok_or(DomainError::NotFound { entity: "Document" })?;
     authorize(actor, Action::EditDocuments, found.owner_id)?;
-    let file_name = checked_file_name(&upload.file_name)?;
-    let change_note = checked_change_note(change_note)?;
+    let file_name = input::file_name(&upload.file_name)?;
+    let change_note = fields::CHANGE_NOTE.optional(change_note)?;
     let mut content = upload.content;
     let size = content.metadata().map_err(io_error)?.len();
     if size > max_bytes {
@@ -746,6 +685,18 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
                     "files of {what} are not accepted; accepted: {}",
                     media::ACCEPTED
                 ),
+            ));
+        }
+        Detected::Invalid { claimed, reason } => {
+            return Err(DomainError::invalid(
+                "file",
+                format!("the file looks like {claimed} but is not a valid one ({reason})"),
+            ));
+        }
+        Detected::TooLarge { claimed, limit } => {
+            return Err(DomainError::invalid(
+                "file",
+                format!("the file looks like {claimed} but is too large to check: {limit}"),
             ));
         }
     };

@@ -2,15 +2,29 @@
 //! content, never taken from the client, and checked against the
 //! allow-list (PDF, DOCX, ODT, XLSX, ODS, PPTX, common images, plain text,
 //! Markdown). The SHA-256, the size and the evidence for the type are all
-//! gathered in one streaming pass, so a file is never held in memory.
+//! gathered in one streaming pass, without holding the file in memory (only
+//! a PDF is then read into memory whole, because lopdf parses from a buffer).
 //!
-//! Rules beyond magic numbers (the `infer` crate):
+//! The type a file claims is then verified by parsing it, because a magic
+//! number is four bytes anyone can write in front of garbage:
 //! - a ZIP is an office file only by its entries: OpenDocument has a
 //!   `mimetype` entry naming the type; Office Open XML has
 //!   `[Content_Types].xml` plus `word/document.xml`, `xl/workbook.xml` or
-//!   `ppt/presentation.xml`. Any other ZIP is refused.
+//!   `ppt/presentation.xml`. Any other ZIP is refused. The archive is opened
+//!   with the `zip` crate and its key parts must be well-formed XML
+//!   (module `office`);
+//! - a PDF (by its magic number, the `infer` crate) must load with `lopdf`
+//!   and have a catalog with at least one page (module `pdf`);
+//! - an image must decode in full with the `image` crate, within pixel and
+//!   memory limits (module `images`);
 //! - text is a file that is valid UTF-8 without NUL bytes; it is Markdown
 //!   when its name ends in `.md` or `.markdown`, plain text otherwise.
+
+mod images;
+mod office;
+mod pdf;
+#[cfg(test)]
+pub(crate) mod samples;
 
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -68,6 +82,25 @@ impl MediaType {
             Self::Markdown => "text/markdown",
         }
     }
+
+    /// What a file of this type is, as told to a user ("a PDF document").
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::Pdf => "a PDF document",
+            Self::Docx => "a Word document (DOCX)",
+            Self::Xlsx => "an Excel workbook (XLSX)",
+            Self::Pptx => "a PowerPoint presentation (PPTX)",
+            Self::Odt => "an OpenDocument text (ODT)",
+            Self::Ods => "an OpenDocument spreadsheet (ODS)",
+            Self::Png => "a PNG image",
+            Self::Jpeg => "a JPEG image",
+            Self::Gif => "a GIF image",
+            Self::Webp => "a WebP image",
+            Self::Tiff => "a TIFF image",
+            Self::Text => "a text file",
+            Self::Markdown => "a Markdown file",
+        }
+    }
 }
 
 /// The accepted types, as told to a user whose file was refused.
@@ -81,6 +114,64 @@ pub enum Detected {
     Allowed(MediaType),
     /// Not accepted; the detected type when one could be named.
     Refused(Option<String>),
+    /// Claims an accepted type (by its magic number or its ZIP entries) but
+    /// does not parse as one.
+    Invalid {
+        /// What the file looks like, e.g. "a PDF document".
+        claimed: &'static str,
+        /// Why it does not parse, in a few words (never a path).
+        reason: String,
+    },
+    /// Claims an accepted type but checking it would take more than the
+    /// limits allow (an image too large to decode, a zip bomb).
+    TooLarge {
+        /// What the file looks like, e.g. "a PNG image".
+        claimed: &'static str,
+        /// The limit it exceeds, in words.
+        limit: String,
+    },
+}
+
+/// Longest reason given for a file that does not parse.
+const MAX_REASON_CHARS: usize = 200;
+
+/// A parser's error as a short, single-line reason: its message and its
+/// sources' messages, at most [`MAX_REASON_CHARS`] characters.
+fn reason_of(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let more = inner.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = inner.source();
+    }
+    let mut short: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_REASON_CHARS)
+        .collect();
+    if text.chars().count() > MAX_REASON_CHARS {
+        short.push('…');
+    }
+    short
+}
+
+/// Runs a structural check. Hostile input finds bugs in any parser: a
+/// panic in one refuses the file instead of failing the request.
+fn guarded(
+    claimed: &'static str,
+    check: impl FnOnce() -> io::Result<Detected>,
+) -> io::Result<Detected> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).unwrap_or_else(|_| {
+        tracing::warn!(claimed, "a parser panicked on an uploaded file");
+        Ok(Detected::Invalid {
+            claimed,
+            reason: "it could not be parsed".into(),
+        })
+    })
 }
 
 /// Everything learnt from one pass over a file.
@@ -151,7 +242,8 @@ impl TextCheck {
 }
 
 /// Reads `file` from its start once: hashes it, measures it, and decides its
-/// type (reading a ZIP's central directory when it is one).
+/// type; then parses it as the type it claims (see the module docs), so a
+/// file whose header lies is refused. Blocking: run it off the async runtime.
 pub fn inspect<F: Read + Seek>(file: &mut F, file_name: &str) -> io::Result<Inspection> {
     file.seek(SeekFrom::Start(0))?;
     let mut hasher = Sha256::new();
@@ -195,10 +287,7 @@ fn classify<F: Read + Seek>(
         return Ok(Detected::Refused(Some("an empty file".into())));
     }
     if head.starts_with(b"PK\x03\x04") {
-        return Ok(match zip_office_type(file, size)? {
-            Some(media) => Detected::Allowed(media),
-            None => Detected::Refused(Some("application/zip".into())),
-        });
+        return guarded(office::OFFICE_ZIP, || office::check(file));
     }
     let sniffed = infer::get(head);
     let binary = sniffed.and_then(|kind| match kind.mime_type() {
@@ -211,7 +300,10 @@ fn classify<F: Read + Seek>(
         _ => None,
     });
     if let Some(media) = binary {
-        return Ok(Detected::Allowed(media));
+        return guarded(media.described(), || match media {
+            MediaType::Pdf => pdf::check(file, size),
+            _ => images::check(file, media),
+        });
     }
     if is_text {
         let lower = file_name.to_lowercase();
@@ -227,234 +319,36 @@ fn classify<F: Read + Seek>(
     ))
 }
 
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// Largest central directory read (a real office file's is a few KiB).
-const MAX_CENTRAL_DIRECTORY: u64 = 4 * 1024 * 1024;
-
-/// The office type of a ZIP, from its entries; `None` if it is none of the
-/// accepted ones (or the archive is unreadable).
-fn zip_office_type<F: Read + Seek>(file: &mut F, size: u64) -> io::Result<Option<MediaType>> {
-    let Some(entries) = zip_entries(file, size)? else {
-        return Ok(None);
-    };
-    if let Some(entry) = entries.iter().find(|e| e.name == "mimetype") {
-        let Some(value) = stored_entry(file, entry, 200)? else {
-            return Ok(None);
-        };
-        return Ok(match value.trim_ascii() {
-            b"application/vnd.oasis.opendocument.text" => Some(MediaType::Odt),
-            b"application/vnd.oasis.opendocument.spreadsheet" => Some(MediaType::Ods),
-            _ => None,
-        });
-    }
-    let has = |name: &str| entries.iter().any(|e| e.name == name);
-    if !has("[Content_Types].xml") {
-        return Ok(None);
-    }
-    Ok(if has("word/document.xml") {
-        Some(MediaType::Docx)
-    } else if has("xl/workbook.xml") {
-        Some(MediaType::Xlsx)
-    } else if has("ppt/presentation.xml") {
-        Some(MediaType::Pptx)
-    } else {
-        None
-    })
-}
-
-/// One entry of a ZIP's central directory.
-#[derive(Debug)]
-struct ZipEntry {
-    name: String,
-    method: u16,
-    compressed_size: u64,
-    local_header: u64,
-}
-
-/// The entries of a ZIP, from its central directory; `None` when there is
-/// no readable one (ZIP64 archives included: no office file needs it here).
-fn zip_entries<F: Read + Seek>(file: &mut F, size: u64) -> io::Result<Option<Vec<ZipEntry>>> {
-    // End of central directory: 22 bytes plus a comment of up to 64 KiB.
-    let tail_len = size.min(22 + 65_535);
-    file.seek(SeekFrom::Start(size - tail_len))?;
-    let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(0)];
-    file.read_exact(&mut tail)?;
-    let Some(eocd) = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| tail[i..].starts_with(b"PK\x05\x06"))
-    else {
-        return Ok(None);
-    };
-    let (Some(count), Some(cd_size), Some(cd_offset)) = (
-        u16_at(&tail, eocd + 10),
-        u32_at(&tail, eocd + 12),
-        u32_at(&tail, eocd + 16),
-    ) else {
-        return Ok(None);
-    };
-    let (cd_size, cd_offset) = (u64::from(cd_size), u64::from(cd_offset));
-    if cd_size > MAX_CENTRAL_DIRECTORY || cd_offset + cd_size > size {
-        return Ok(None);
-    }
-    file.seek(SeekFrom::Start(cd_offset))?;
-    let mut cd = vec![0u8; usize::try_from(cd_size).unwrap_or(0)];
-    file.read_exact(&mut cd)?;
-    let mut entries = Vec::with_capacity(usize::from(count));
-    let mut at = 0usize;
-    for _ in 0..count {
-        if !cd.get(at..).is_some_and(|r| r.starts_with(b"PK\x01\x02")) {
-            return Ok(None);
-        }
-        let (
-            Some(method),
-            Some(compressed),
-            Some(name_len),
-            Some(extra),
-            Some(comment),
-            Some(local),
-        ) = (
-            u16_at(&cd, at + 10),
-            u32_at(&cd, at + 20),
-            u16_at(&cd, at + 28),
-            u16_at(&cd, at + 30),
-            u16_at(&cd, at + 32),
-            u32_at(&cd, at + 42),
-        )
-        else {
-            return Ok(None);
-        };
-        let name_start = at + 46;
-        let Some(name) = cd.get(name_start..name_start + usize::from(name_len)) else {
-            return Ok(None);
-        };
-        entries.push(ZipEntry {
-            name: String::from_utf8_lossy(name).into_owned(),
-            method,
-            compressed_size: u64::from(compressed),
-            local_header: u64::from(local),
-        });
-        at = name_start + usize::from(name_len) + usize::from(extra) + usize::from(comment);
-    }
-    Ok(Some(entries))
-}
-
-/// The bytes of an uncompressed entry of at most `max` bytes.
-fn stored_entry<F: Read + Seek>(
-    file: &mut F,
-    entry: &ZipEntry,
-    max: u64,
-) -> io::Result<Option<Vec<u8>>> {
-    if entry.method != 0 || entry.compressed_size > max {
-        return Ok(None);
-    }
-    file.seek(SeekFrom::Start(entry.local_header))?;
-    let mut header = [0u8; 30];
-    if file.read_exact(&mut header).is_err() || !header.starts_with(b"PK\x03\x04") {
-        return Ok(None);
-    }
-    let (Some(name_len), Some(extra)) = (u16_at(&header, 26), u16_at(&header, 28)) else {
-        return Ok(None);
-    };
-    file.seek(SeekFrom::Current(i64::from(name_len) + i64::from(extra)))?;
-    let mut value = vec![0u8; usize::try_from(entry.compressed_size).unwrap_or(0)];
-    if file.read_exact(&mut value).is_err() {
-        return Ok(None);
-    }
-    Ok(Some(value))
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use std::io::Cursor;
 
-    /// A minimal stored (uncompressed) ZIP with these entries.
-    pub(crate) fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for (name, data) in entries {
-            let offset = out.len() as u32;
-            let crc = 0u32; // not checked by the detector
-            let mut local = Vec::new();
-            local.extend_from_slice(b"PK\x03\x04");
-            local.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            local.extend_from_slice(&crc.to_le_bytes());
-            local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            local.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            local.extend_from_slice(&0u16.to_le_bytes());
-            local.extend_from_slice(name.as_bytes());
-            local.extend_from_slice(data);
-            out.extend_from_slice(&local);
-            central.extend_from_slice(b"PK\x01\x02");
-            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            central.extend_from_slice(&crc.to_le_bytes());
-            central.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            central.extend_from_slice(&[0; 12]);
-            central.extend_from_slice(&offset.to_le_bytes());
-            central.extend_from_slice(name.as_bytes());
-        }
-        let cd_offset = out.len() as u32;
-        out.extend_from_slice(&central);
-        out.extend_from_slice(b"PK\x05\x06");
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-        out.extend_from_slice(&cd_offset.to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out
-    }
-
-    fn detect(bytes: &[u8], name: &str) -> Detected {
-        inspect(&mut Cursor::new(bytes.to_vec()), name)
-            .map(|i| i.detected)
-            .unwrap_or(Detected::Refused(None))
-    }
+    use super::samples::{detect, docx, odf, ods, odt, pdf, picture, pptx, xlsx, zip};
 
     #[test]
     fn office_files_are_told_apart_by_their_entries() {
-        let odt = zip(&[
-            ("mimetype", b"application/vnd.oasis.opendocument.text"),
-            ("content.xml", b"<office:document-content/>"),
-        ]);
-        assert_eq!(detect(&odt, "x.bin"), Detected::Allowed(MediaType::Odt));
-        let ods = zip(&[(
-            "mimetype",
-            b"application/vnd.oasis.opendocument.spreadsheet",
-        )]);
-        assert_eq!(detect(&ods, "x"), Detected::Allowed(MediaType::Ods));
-        let odp = zip(&[(
-            "mimetype",
-            b"application/vnd.oasis.opendocument.presentation",
-        )]);
-        assert!(matches!(detect(&odp, "x"), Detected::Refused(_)));
+        assert_eq!(detect(&odt(), "x.bin"), Detected::Allowed(MediaType::Odt));
+        assert_eq!(detect(&ods(), "x"), Detected::Allowed(MediaType::Ods));
+        assert_eq!(
+            detect(
+                &odf(b"application/vnd.oasis.opendocument.presentation"),
+                "x.odt"
+            ),
+            Detected::Refused(Some(
+                "application/vnd.oasis.opendocument.presentation".into()
+            ))
+        );
+        assert_eq!(detect(&docx(), "x"), Detected::Allowed(MediaType::Docx));
         // Entry order does not matter for Office Open XML.
-        let docx = zip(&[
+        let reordered = zip(&[
             ("_rels/.rels", b"<Relationships/>"),
-            ("word/document.xml", b"<w:document/>"),
-            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", samples::DOCUMENT_XML),
+            ("[Content_Types].xml", samples::CONTENT_TYPES),
         ]);
-        assert_eq!(detect(&docx, "x"), Detected::Allowed(MediaType::Docx));
-        let xlsx = zip(&[
-            ("[Content_Types].xml", b"<Types/>"),
-            ("xl/workbook.xml", b"<w/>"),
-        ]);
-        assert_eq!(detect(&xlsx, "x"), Detected::Allowed(MediaType::Xlsx));
-        let pptx = zip(&[
-            ("[Content_Types].xml", b"<Types/>"),
-            ("ppt/presentation.xml", b"<p/>"),
-        ]);
-        assert_eq!(detect(&pptx, "x"), Detected::Allowed(MediaType::Pptx));
+        assert_eq!(detect(&reordered, "x"), Detected::Allowed(MediaType::Docx));
+        assert_eq!(detect(&xlsx(), "x"), Detected::Allowed(MediaType::Xlsx));
+        assert_eq!(detect(&pptx(), "x"), Detected::Allowed(MediaType::Pptx));
         let plain_zip = zip(&[("notes.txt", b"hello")]);
         assert_eq!(
             detect(&plain_zip, "x.docx"),
@@ -494,15 +388,30 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn magic_numbers_decide_binary_types() {
+    fn magic_numbers_decide_binary_types_and_the_structure_must_follow() {
         assert_eq!(
-            detect(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "scan.txt"),
+            detect(&pdf(), "scan.txt"),
             Detected::Allowed(MediaType::Pdf)
         );
         assert_eq!(
-            detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.pdf"),
+            detect(&picture(image::ImageFormat::Png), "a.pdf"),
             Detected::Allowed(MediaType::Png)
         );
+        // The magic numbers alone are no longer enough.
+        assert!(matches!(
+            detect(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "scan.pdf"),
+            Detected::Invalid {
+                claimed: "a PDF document",
+                ..
+            }
+        ));
+        assert!(matches!(
+            detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.png"),
+            Detected::Invalid {
+                claimed: "a PNG image",
+                ..
+            }
+        ));
         let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
         elf.resize(128, 0);
         assert_eq!(
@@ -521,5 +430,28 @@ pub(crate) mod tests {
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
         );
         Ok(())
+    }
+
+    #[test]
+    fn a_parser_that_panics_refuses_the_file_instead_of_failing() {
+        let verdict = guarded("a PDF document", || panic!("a bug in a parser"));
+        assert!(
+            matches!(
+                verdict,
+                Ok(Detected::Invalid {
+                    claimed: "a PDF document",
+                    ..
+                })
+            ),
+            "{verdict:?}"
+        );
+    }
+
+    #[test]
+    fn reasons_are_one_short_line() {
+        let long = io::Error::other(format!("line one\nline two {}", "x".repeat(500)));
+        let reason = reason_of(&long);
+        assert!(!reason.contains('\n'), "{reason}");
+        assert_eq!(reason.chars().count(), MAX_REASON_CHARS + 1, "{reason}");
     }
 }

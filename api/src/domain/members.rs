@@ -20,6 +20,7 @@ use super::{
     audit::{self, Author, Change},
     error::{DomainError, DomainResult},
     events::{self, Event},
+    input::fields,
     policy::{Action, authorize},
 };
 
@@ -109,7 +110,7 @@ pub async fn invite<C: TransactionTrait>(
 ) -> DomainResult<invitation::Model> {
     authorize(actor, Action::ManageMembers, organization)?;
     authorize(actor, action_for(role), organization)?;
-    let email = normalize_email(email)?;
+    let email = normalize_email(&fields::INVITED_EMAIL.clean(email)?)?;
     let txn = db.begin().await?;
     lock_organization(&txn, organization).await?;
     let already_member = membership::Entity::find()

@@ -22,6 +22,7 @@ use super::{
     check_version,
     error::{DomainError, DomainResult},
     fiscal_code,
+    input::fields,
     policy::{Action, authorize, may_create_organization},
     text::{fold, searchable},
 };
@@ -129,19 +130,9 @@ fn valid_slug(slug: &str) -> DomainResult<String> {
     }
 }
 
-fn valid_name(name: &str) -> DomainResult<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 300 {
-        return Err(DomainError::invalid(
-            "name",
-            "the name must have 1 to 300 characters",
-        ));
-    }
-    Ok(name.to_owned())
-}
-
 fn valid_fiscal_code(code: Option<String>) -> DomainResult<Option<String>> {
-    code.filter(|c| !c.trim().is_empty())
+    fields::FISCAL_CODE
+        .optional(code.as_deref())?
         .map(|c| {
             fiscal_code::parse(&c).map_err(|e| DomainError::invalid("fiscalCode", e.to_string()))
         })
@@ -149,7 +140,7 @@ fn valid_fiscal_code(code: Option<String>) -> DomainResult<Option<String>> {
 }
 
 fn valid_website(url: Option<String>) -> DomainResult<Option<String>> {
-    let Some(url) = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
+    let Some(url) = fields::WEBSITE.optional(url.as_deref())? else {
         return Ok(None);
     };
     let rest = url
@@ -165,18 +156,13 @@ fn valid_website(url: Option<String>) -> DomainResult<Option<String>> {
 }
 
 fn valid_email(email: Option<String>) -> DomainResult<Option<String>> {
-    email
-        .filter(|e| !e.trim().is_empty())
+    fields::CONTACT_EMAIL
+        .optional(email.as_deref())?
         .map(|e| {
             normalize_email(&e)
                 .map_err(|_| DomainError::invalid("contactEmail", "not a valid e-mail address"))
         })
         .transpose()
-}
-
-/// Trims optional free text; blank becomes absent.
-fn text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Refuses a slug or fiscal code another organization (than `except`)
@@ -226,7 +212,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<organization::Model> {
     let user_id = may_create_organization(actor)?;
-    let name = valid_name(&new.name)?;
+    let name = fields::ORGANIZATION_NAME.required(&new.name)?;
     let slug = match new.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(slug) => valid_slug(slug)?,
         None => valid_slug(&slug_from(&name))?,
@@ -234,6 +220,9 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let fiscal_code = valid_fiscal_code(new.fiscal_code)?;
     let website = valid_website(new.website)?;
     let contact_email = valid_email(new.contact_email)?;
+    let county = fields::COUNTY.optional(new.county.as_deref())?;
+    let locality = fields::LOCALITY.optional(new.locality.as_deref())?;
+    let description = fields::ORGANIZATION_DESCRIPTION.optional(new.description.as_deref())?;
     // Checked before the transaction, whose first statement must write (on
     // SQLite a transaction that reads first cannot wait for the lock); a
     // racing twin is caught by the unique index below.
@@ -245,11 +234,11 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         name,
         kind: new.kind,
         fiscal_code,
-        county: text(new.county),
-        locality: text(new.locality),
+        county,
+        locality,
         website,
         contact_email,
-        description: text(new.description),
+        description,
         search_text: String::new(),
         version: 1,
         created_at: now,
@@ -312,7 +301,7 @@ pub async fn update<C: TransactionTrait>(
     check_version("organization", version, before.version)?;
     let mut next = before.clone();
     if let Some(name) = changes.name {
-        next.name = valid_name(&name)?;
+        next.name = fields::ORGANIZATION_NAME.required(&name)?;
     }
     if let Some(slug) = changes.slug {
         next.slug = valid_slug(&slug)?;
@@ -324,10 +313,10 @@ pub async fn update<C: TransactionTrait>(
         next.fiscal_code = valid_fiscal_code(code)?;
     }
     if let Some(county) = changes.county {
-        next.county = text(county);
+        next.county = fields::COUNTY.optional(county.as_deref())?;
     }
     if let Some(locality) = changes.locality {
-        next.locality = text(locality);
+        next.locality = fields::LOCALITY.optional(locality.as_deref())?;
     }
     if let Some(website) = changes.website {
         next.website = valid_website(website)?;
@@ -336,7 +325,7 @@ pub async fn update<C: TransactionTrait>(
         next.contact_email = valid_email(email)?;
     }
     if let Some(description) = changes.description {
-        next.description = text(description);
+        next.description = fields::ORGANIZATION_DESCRIPTION.optional(description.as_deref())?;
     }
     ensure_free(
         &txn,

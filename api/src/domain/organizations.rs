@@ -13,6 +13,7 @@ use super::{
     column,
     error::DomainResult,
     inner_join,
+    input::fields,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
@@ -94,13 +95,15 @@ pub async fn by_ids<C: ConnectionTrait>(
     .await
 }
 
-/// One organization by its slug.
+/// One organization by its slug (cleaned like any text input first, so a
+/// control character is a user error rather than a database one).
 pub async fn by_slug<C: ConnectionTrait>(
     db: &C,
     slug: &str,
 ) -> DomainResult<Option<organization::Model>> {
+    let slug = fields::SLUG_LOOKUP.clean(slug)?.to_lowercase();
     Ok(organization::Entity::find()
-        .filter(organization::Column::Slug.eq(slug.trim().to_lowercase()))
+        .filter(organization::Column::Slug.eq(slug))
         .one(db)
         .await?)
 }

@@ -1,34 +1,33 @@
 //! Funded projects and their result indicators. Projects are public: the
 //! beneficiaries of public funds publish their results.
 //!
-//! An indicator's achieved value is either entered by an editor or derived
-//! from the project's activities by a named rule
-//! ([`IndicatorDerivation`]). Derived values are stored in the same
-//! `achieved` column the reads and the `stats` aggregates use, and are
-//! recomputed by [`recompute_derived`] inside the transaction of every
-//! activity change that can move them, so they are never stale.
+//! An indicator's achieved value is either entered by an editor (stored in
+//! `indicators.achieved`) or derived from the project's activities by a
+//! named rule ([`IndicatorDerivation`]). A derived value is not stored: it
+//! is counted when read, for the viewer, over the activities the viewer may
+//! see ([`super::derived_values`]), so a PRIVATE course moves only what its
+//! organizers' members read. The `achieved` column of a derived indicator
+//! stays 0 and is served to nobody; it is no hidden total of every
+//! visibility, so neither the column nor the audit log's snapshots of the
+//! indicator carry one. Switching a derived indicator to entered starts it
+//! from the value the public sees (see [`IndicatorChanges::derivation`]).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{
-    activity, activity_participation,
-    enums::{ActivityKind, ActivityStatus, IndicatorDerivation, ParticipantRole},
-    indicator, project,
-};
+use entities::{enums::IndicatorDerivation, indicator, project};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set, SqlErr, TransactionSession,
-    TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    PaginatorTrait, QueryFilter, Set, SqlErr, TransactionSession, TransactionTrait,
 };
 
 use super::{
     DateRange,
     actor::Actor,
     audit::{self, Author, Change},
-    check_version,
+    check_version, derived_values,
     error::{DomainError, DomainResult},
+    input::fields,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
@@ -142,92 +141,12 @@ pub fn indicators_of_projects() -> ChildQuery<indicator::Entity> {
     )
 }
 
-/// How far an indicator has come: achieved / target (1.0 = reached);
-/// `None` for a zero target. The `stats` query computes the same in SQL.
-pub fn progress(indicator: &indicator::Model) -> Option<f64> {
-    (indicator.target > 0.0).then(|| indicator.achieved / indicator.target)
-}
-
-// ---------------------------------------------------------------------------
-// Derived indicators
-// ---------------------------------------------------------------------------
-
-/// The value `rule` gives for `project` now, from its activities.
-pub async fn derived_value<C: ConnectionTrait>(
-    db: &C,
-    project: i64,
-    rule: IndicatorDerivation,
-) -> DomainResult<f64> {
-    let completed = activity::Entity::find()
-        .filter(activity::Column::ProjectId.eq(project))
-        .filter(activity::Column::Status.eq(ActivityStatus::Completed));
-    let value: Option<i64> = match rule {
-        IndicatorDerivation::PeopleTrained => {
-            let courses = completed
-                .filter(activity::Column::Kind.eq(ActivityKind::TrainingCourse))
-                .select_only()
-                .column(activity::Column::Id)
-                .into_query();
-            activity_participation::Entity::find()
-                .select_only()
-                .column_as(
-                    Expr::col(activity_participation::Column::Count).sum(),
-                    "total",
-                )
-                .filter(activity_participation::Column::ActivityId.in_subquery(courses))
-                .filter(activity_participation::Column::Role.ne(ParticipantRole::Trainer))
-                .into_tuple::<Option<i64>>()
-                .one(db)
-                .await?
-                .flatten()
-        }
-        IndicatorDerivation::CertificatesIssued => completed
-            .select_only()
-            .column_as(
-                Expr::col(activity::Column::CertificatesIssued).sum(),
-                "total",
-            )
-            .into_tuple::<Option<i64>>()
-            .one(db)
-            .await?
-            .flatten(),
-        IndicatorDerivation::ActivitiesCompleted => {
-            Some(i64::try_from(completed.count(db).await?).unwrap_or(i64::MAX))
-        }
-    };
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "counts of people and certificates stay far below 2^52"
-    )]
-    Ok(value.unwrap_or(0) as f64)
-}
-
-/// Recomputes every derived indicator of `project` from its activities.
-/// Called inside the transaction of each activity mutation that can change
-/// a derived value (creation, completion, cancellation, a change of project,
-/// kind or certificates, participation counts), so readers never see a
-/// stale value. Recomputing does not bump the indicator's `version`: it
-/// touches no field a person edits.
-pub async fn recompute_derived<C: ConnectionTrait>(db: &C, project: i64) -> DomainResult<()> {
-    let derived = indicator::Entity::find()
-        .filter(indicator::Column::ProjectId.eq(project))
-        .filter(indicator::Column::Derivation.is_not_null())
-        .all(db)
-        .await?;
-    for found in derived {
-        let Some(rule) = found.derivation else {
-            continue;
-        };
-        let value = derived_value(db, project, rule).await?;
-        if value != found.achieved {
-            indicator::Entity::update_many()
-                .col_expr(indicator::Column::Achieved, Expr::value(value))
-                .filter(indicator::Column::Id.eq(found.id))
-                .exec(db)
-                .await?;
-        }
-    }
-    Ok(())
+/// How far an indicator has come: `achieved` / `target` (1.0 = reached);
+/// `None` for a zero target. `achieved` is the value the viewer reads (the
+/// derived one for a derived indicator); `Indicator.progress` and the
+/// `stats` indicator progress both use this.
+pub fn progress(target: f64, achieved: f64) -> Option<f64> {
+    (target > 0.0).then(|| achieved / target)
 }
 
 // ---------------------------------------------------------------------------
@@ -237,30 +156,6 @@ pub async fn recompute_derived<C: ConnectionTrait>(db: &C, project: i64) -> Doma
 /// A stored enum's name as users see it (`PEOPLE_TRAINED`).
 fn name_of<E: ActiveEnum<Value = String>>(value: &E) -> String {
     value.to_value()
-}
-
-/// A required text: trimmed, not empty, at most `max` characters.
-fn required(field: &str, value: &str, max: usize) -> DomainResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(DomainError::invalid(
-            field,
-            format!("`{field}` is required"),
-        ));
-    }
-    optional_text(field, value, max)
-}
-
-/// An optional text: trimmed, at most `max` characters (blank stays blank).
-fn optional_text(field: &str, value: &str, max: usize) -> DomainResult<String> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("`{field}` is longer than {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// A quantity: finite and not negative.
@@ -303,18 +198,13 @@ impl ProjectFields {
             ));
         }
         Ok(Self {
-            code: required("code", &self.code, 200)?,
-            title: required("title", &self.title, 500)?,
-            programme: required("programme", &self.programme, 300)?,
-            contract_number: match self.contract_number {
-                Some(n) => {
-                    Some(optional_text("contractNumber", &n, 200)?).filter(|n| !n.is_empty())
-                }
-                None => None,
-            },
+            code: fields::PROJECT_CODE.required(&self.code)?,
+            title: fields::PROJECT_TITLE.required(&self.title)?,
+            programme: fields::PROGRAMME.required(&self.programme)?,
+            contract_number: fields::CONTRACT_NUMBER.optional(self.contract_number.as_deref())?,
             start_date: self.start_date,
             end_date: self.end_date,
-            summary: optional_text("summary", &self.summary, 10_000)?,
+            summary: fields::PROJECT_SUMMARY.clean(&self.summary)?,
         })
     }
 
@@ -510,7 +400,7 @@ fn derived_refuses_value(rule: IndicatorDerivation) -> DomainError {
 }
 
 /// Adds an indicator to a project (EDITOR of the project's owner). A
-/// derived indicator gets its value computed at once.
+/// derived indicator stores 0: its value is counted for each reader.
 pub async fn create_indicator<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -527,8 +417,8 @@ pub async fn create_indicator<C: TransactionTrait>(
     }
     let created = indicator::ActiveModel {
         project_id: Set(project_id),
-        name: Set(required("name", &new.name, 500)?),
-        unit: Set(optional_text("unit", &new.unit, 100)?),
+        name: Set(fields::INDICATOR_NAME.required(&new.name)?),
+        unit: Set(fields::INDICATOR_UNIT.clean(&new.unit)?),
         baseline: Set(quantity("baseline", new.baseline)?),
         target: Set(quantity("target", new.target)?),
         achieved: Set(quantity("achieved", new.achieved.unwrap_or(0.0))?),
@@ -538,13 +428,6 @@ pub async fn create_indicator<C: TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    recompute_derived(&txn, project_id).await?;
-    let created = indicator::Entity::find_by_id(created.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound {
-            entity: "Indicator",
-        })?;
     audit::append(
         &txn,
         Author::Actor(actor),
@@ -576,8 +459,11 @@ pub struct IndicatorChanges {
     pub target: Option<f64>,
     /// Value reached (entered indicators only).
     pub achieved: Option<f64>,
-    /// A new rule (`Some(None)`: the value is entered from now on, starting
-    /// from the last derived value).
+    /// A new rule. `Some(None)`: the value is entered from now on, starting
+    /// from `achieved` when given, else from the value the rule gives for
+    /// the public (PUBLIC activities only): an entered value is read by
+    /// everyone, so it may not start from a count of activities some
+    /// readers may not see.
     pub derivation: Option<Option<IndicatorDerivation>>,
 }
 
@@ -621,10 +507,10 @@ pub async fn update_indicator<C: TransactionTrait>(
     let before = current.clone();
     let mut active: indicator::ActiveModel = current.into();
     if let Some(name) = &changes.name {
-        active.name = Set(required("name", name, 500)?);
+        active.name = Set(fields::INDICATOR_NAME.required(name)?);
     }
     if let Some(unit) = &changes.unit {
-        active.unit = Set(optional_text("unit", unit, 100)?);
+        active.unit = Set(fields::INDICATOR_UNIT.clean(unit)?);
     }
     if let Some(baseline) = changes.baseline {
         active.baseline = Set(quantity("baseline", baseline)?);
@@ -638,16 +524,20 @@ pub async fn update_indicator<C: TransactionTrait>(
     if changes.derivation.is_some() {
         active.derivation = Set(derivation);
     }
+    match (before.derivation, derivation) {
+        // A derived value is counted for each reader, never stored.
+        (_, Some(_)) => active.achieved = Set(0.0),
+        // Derived until now, entered from now on: start from the public
+        // value unless the editor entered one.
+        (Some(rule), None) if changes.achieved.is_none() => {
+            let public =
+                derived_values::value(&txn, &Actor::Anonymous, before.project_id, rule).await?;
+            active.achieved = Set(public);
+        }
+        _ => {}
+    }
     active.version = Set(before.version + 1);
-    active.update(&txn).await?;
-    recompute_derived(&txn, before.project_id).await?;
-    let updated =
-        indicator::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(DomainError::NotFound {
-                entity: "Indicator",
-            })?;
+    let updated = active.update(&txn).await?;
     audit::append(
         &txn,
         Author::Actor(actor),
@@ -670,24 +560,10 @@ pub async fn update_indicator<C: TransactionTrait>(
 mod tests {
     use super::*;
 
-    fn indicator(baseline: f64, target: f64, achieved: f64) -> indicator::Model {
-        indicator::Model {
-            id: 1,
-            project_id: 1,
-            name: "persoane instruite".into(),
-            unit: "persoane".into(),
-            baseline,
-            target,
-            achieved,
-            derivation: None,
-            version: 1,
-        }
-    }
-
     #[test]
     fn progress_is_achieved_over_target() {
-        assert_eq!(progress(&indicator(0.0, 50.0, 50.0)), Some(1.0));
-        assert_eq!(progress(&indicator(0.0, 3.0, 2.0)), Some(2.0 / 3.0));
-        assert_eq!(progress(&indicator(0.0, 0.0, 5.0)), None);
+        assert_eq!(progress(50.0, 50.0), Some(1.0));
+        assert_eq!(progress(3.0, 2.0), Some(2.0 / 3.0));
+        assert_eq!(progress(0.0, 5.0), None);
     }
 }

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entities::session;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 
 use super::{
     accounts::user_actor,
@@ -25,6 +27,17 @@ pub struct SessionLifetime {
 /// Renewals are written at most this often, so a busy client does not turn
 /// every read into a write.
 const RENEW_EVERY: Duration = Duration::seconds(60);
+
+/// The condition "the session is open at `now`": not ended by logout, and
+/// neither its idle nor its absolute expiry reached. The one statement of
+/// the rule: [`resolve`] accepts only such sessions, housekeeping deletes
+/// every other one.
+pub fn open_at(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(session::Column::RevokedAt.is_null())
+        .add(session::Column::ExpiresAt.gt(now))
+        .add(session::Column::AbsoluteExpiresAt.gt(now))
+}
 
 /// Opens a session for `user_id`; returns it with its secret (shown once).
 pub async fn open<C: ConnectionTrait>(
@@ -64,12 +77,10 @@ pub async fn resolve<C: ConnectionTrait>(
         || DomainError::Unauthenticated("the session has expired or ended; log in again".into());
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(digest(secret)))
+        .filter(open_at(now))
         .one(db)
         .await?
         .ok_or_else(refused)?;
-    if found.revoked_at.is_some() || found.expires_at <= now || found.absolute_expires_at <= now {
-        return Err(refused());
-    }
     let (user_id, session_id) = (found.user_id, found.id);
     if now - found.last_seen_at >= RENEW_EVERY {
         let absolute = found.absolute_expires_at;

@@ -1,7 +1,8 @@
 //! Dashboard aggregates, computed in SQL under the same visibility rule as
 //! the lists, so a hidden record never shows up in a count. Each figure is
-//! one GROUP BY statement; time buckets are strings ("2019-05", "2019-Q2",
-//! "2019") built by the database.
+//! one GROUP BY statement (indicator progress: one for the indicators and
+//! one per derivation rule among them, see [`super::derived_values`]); time
+//! buckets are strings ("2019-05", "2019-Q2", "2019") built by the database.
 
 use entities::{
     activity, agreement, document,
@@ -14,7 +15,10 @@ use sea_orm::{
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func},
 };
 
-use super::{activities, actor::Actor, agreements, column, documents, error::DomainResult};
+use super::{
+    activities, actor::Actor, agreements, column, derived_values, documents, error::DomainResult,
+    results,
+};
 
 /// Narrows every figure to one organization's records.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,7 +49,7 @@ pub struct ActivityBucket {
 }
 
 /// One indicator's progress.
-#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorProgress {
     /// The indicator.
     pub indicator_id: i64,
@@ -57,9 +61,10 @@ pub struct IndicatorProgress {
     pub unit: String,
     /// Target value.
     pub target: f64,
-    /// Achieved value.
+    /// Achieved value: the stored one of an entered indicator, the one
+    /// derived over the activities the viewer may see of a derived one.
     pub achieved: f64,
-    /// achieved / target, NULL for a zero target.
+    /// achieved / target, `None` for a zero target.
     pub progress: Option<f64>,
 }
 
@@ -298,9 +303,11 @@ pub async fn people_trained_by_year<C: ConnectionTrait>(
 }
 
 /// Indicators with achieved / target, by project then definition order;
-/// at most `limit` rows.
+/// at most `limit` rows. Derived values are counted for `actor` (one
+/// grouped statement per rule among the rows), like `Indicator.achieved`.
 pub async fn indicator_progress<C: ConnectionTrait>(
     db: &C,
+    actor: &Actor,
     project_id: Option<i64>,
     owner_id: Option<i64>,
     limit: u64,
@@ -319,23 +326,28 @@ pub async fn indicator_progress<C: ConnectionTrait>(
             )),
         );
     }
-    Ok(indicator::Entity::find()
+    let rows = indicator::Entity::find()
         .filter(cond)
-        .select_only()
-        .column_as(indicator::Column::Id, "indicator_id")
-        .column(indicator::Column::ProjectId)
-        .column(indicator::Column::Name)
-        .column(indicator::Column::Unit)
-        .column(indicator::Column::Target)
-        .column(indicator::Column::Achieved)
-        .column_as(
-            Expr::cust("CASE WHEN \"indicators\".\"target\" > 0 THEN \"indicators\".\"achieved\" / \"indicators\".\"target\" END"),
-            "progress",
-        )
         .order_by_asc(indicator::Column::ProjectId)
         .order_by_asc(indicator::Column::Id)
         .limit(limit)
-        .into_model::<IndicatorProgress>()
         .all(db)
-        .await?)
+        .await?;
+    let keys: Vec<_> = rows.iter().filter_map(derived_values::key_of).collect();
+    let derived = derived_values::values(db, actor, &keys).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let achieved = derived_values::achieved(&row, &derived);
+            IndicatorProgress {
+                indicator_id: row.id,
+                project_id: row.project_id,
+                progress: results::progress(row.target, achieved),
+                name: row.name,
+                unit: row.unit,
+                target: row.target,
+                achieved,
+            }
+        })
+        .collect())
 }

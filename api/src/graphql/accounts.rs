@@ -4,7 +4,7 @@
 //! permission failures are top-level FORBIDDEN / UNAUTHENTICATED errors.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entities::{api_token, invitation, membership, user};
 
 use super::mutation::{UserError, user_errors};
@@ -14,6 +14,7 @@ use super::{
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     organizations::Organization,
+    scalars::DateTime,
 };
 use crate::domain::{accounts, api_tokens, members};
 
@@ -71,8 +72,8 @@ impl Membership {
             )))
     }
     /// When the user joined.
-    async fn joined_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn joined_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
@@ -99,20 +100,20 @@ impl Invitation {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// When it was sent.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// After this it can no longer be taken up.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.0.expires_at)
     }
     /// When it was taken up, if it was.
-    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.accepted_at
+    async fn accepted_at(&self) -> Option<DateTime> {
+        self.0.accepted_at.map(DateTime)
     }
     /// When it was withdrawn, if it was.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
     }
 }
 
@@ -143,20 +144,20 @@ impl ApiToken {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// Creation time.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When it stops working.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.0.expires_at)
     }
     /// Last use, to the minute.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+    async fn last_used_at(&self) -> Option<DateTime> {
+        self.0.last_used_at.map(DateTime)
     }
     /// When it was revoked, if it was.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
     }
     /// Whether it works now (not revoked, not expired).
     async fn is_active(&self) -> bool {
@@ -253,7 +254,7 @@ pub async fn api_tokens_of(state: &RequestState, organization: i64) -> ApiResult
 pub struct InviteMemberInput {
     /// The organization.
     pub organization_id: ID,
-    /// The address to invite.
+    /// The address to invite. At most 254 characters; one line.
     pub email: String,
     /// The role to grant (OWNER only by an OWNER).
     pub role: MemberRole,
@@ -305,13 +306,13 @@ pub struct RemoveMemberInput {
 pub struct CreateApiTokenInput {
     /// The organization the token acts for.
     pub organization_id: ID,
-    /// What it is for.
+    /// What it is for. At most 100 characters; one line.
     pub name: String,
     /// READ (default) or READ_WRITE.
     #[graphql(default_with = "TokenScope::Read")]
     pub scope: TokenScope,
     /// When it stops working (default: in 90 days; at most 366 days).
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime>,
 }
 
 /// Result of `createApiToken`.
@@ -344,7 +345,7 @@ pub struct ApiTokenPayload {
 /// Input of `updateMyProfile`.
 #[derive(InputObject)]
 pub struct UpdateMyProfileInput {
-    /// New display name.
+    /// New display name. At most 120 characters; one line.
     pub display_name: Option<String>,
     /// New language.
     pub preferred_language: Option<Language>,
@@ -464,7 +465,7 @@ impl AccountMutation {
             scope: input.scope.into(),
             expires_at: input
                 .expires_at
-                .unwrap_or(now + api_tokens::DEFAULT_LIFETIME),
+                .map_or(now + api_tokens::DEFAULT_LIFETIME, |at| at.0),
         };
         let result = api_tokens::create(&s.db, &s.actor, &new, now).await;
         let (created, user_errors) = user_errors(result)?;

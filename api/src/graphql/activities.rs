@@ -2,7 +2,7 @@
 //! documents, the root queries, and the mutations of their lifecycle.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use entities::{activity, enums::ParticipantRole as DbRole};
 
 use super::{
@@ -17,10 +17,14 @@ use super::{
     mutation::{UserError, user_errors},
     organizations::Organization,
     results::Project,
+    scalars::{Date, DateTime},
 };
-use crate::domain::activities::{
-    self as domain, ActivityChanges, ActivityFilter as Filter, ActivitySort, Completion,
-    NewActivity, ParticipationCount,
+use crate::domain::{
+    activities::{
+        self as domain, ActivityChanges, ActivityFilter as Filter, ActivitySort, Completion,
+        NewActivity, ParticipationCount,
+    },
+    input::{filter_list, search_term},
 };
 
 /// A joint training, workshop, campaign, survey...
@@ -70,12 +74,12 @@ impl Activity {
         &self.0.description
     }
     /// First day.
-    async fn start_date(&self) -> NaiveDate {
-        self.0.start_date
+    async fn start_date(&self) -> Date {
+        Date(self.0.start_date)
     }
     /// Last day.
-    async fn end_date(&self) -> NaiveDate {
-        self.0.end_date
+    async fn end_date(&self) -> Date {
+        Date(self.0.end_date)
     }
     /// Where it takes place.
     async fn place(&self) -> Option<&str> {
@@ -106,8 +110,8 @@ impl Activity {
         self.0.version
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// The lead organizer, which owns the record.
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
@@ -237,9 +241,9 @@ impl Activity {
 /// Filters for `activities`.
 #[derive(InputObject, Default)]
 pub struct ActivityFilter {
-    /// Only these kinds.
+    /// Only these kinds (at most 100 entries).
     pub kinds: Option<Vec<ActivityKind>>,
-    /// Only these states.
+    /// Only these states (at most 100 entries).
     pub statuses: Option<Vec<ActivityStatus>>,
     /// Only activities this organization (co-)organizes.
     pub organizer_id: Option<ID>,
@@ -299,7 +303,10 @@ impl ActivityQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<ActivityFilter>,
-        #[graphql(desc = "Case- and diacritics-insensitive text search.")] search: Option<String>,
+        #[graphql(
+            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+        )]
+        search: Option<String>,
         order_by: Option<ActivityOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -310,8 +317,8 @@ impl ActivityQuery {
         let args = page_args(ctx, first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let filter = Filter {
-            kinds: to_db(f.kinds),
-            statuses: to_db(f.statuses),
+            kinds: to_db(filter_list("filter.kinds", f.kinds)?),
+            statuses: to_db(filter_list("filter.statuses", f.statuses)?),
             organizer_id: ids::decode_opt(
                 f.organizer_id.as_ref(),
                 NodeKind::Organization,
@@ -324,7 +331,7 @@ impl ActivityQuery {
             )?,
             project_id: ids::decode_opt(f.project_id.as_ref(), NodeKind::Project, "projectId")?,
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
-            search,
+            search: search_term(search.as_deref())?,
         };
         let (sort, descending) = match order_by {
             Some(o) => (
@@ -356,20 +363,22 @@ impl ActivityQuery {
 pub struct CreateActivityInput {
     /// The lead organizer, which owns the activity (you must be its EDITOR).
     pub organization_id: ID,
-    /// Title.
+    /// Title. At most 500 characters; one line.
     pub title: String,
     /// What sort of activity.
     pub kind: ActivityKind,
-    /// Description.
+    /// Description. At most 20000 characters; line breaks allowed.
     #[graphql(default)]
     pub description: String,
     /// First day.
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// Last day (not before the first).
-    pub end_date: NaiveDate,
-    /// Where it takes place (a place, an online link, or both).
+    pub end_date: Date,
+    /// Where it takes place (a place, an online link, or both). At most 500
+    /// characters; one line.
     pub place: Option<String>,
-    /// Link for online participation (http or https).
+    /// Link for online participation (http or https). At most 2000
+    /// characters; one line.
     pub online_url: Option<String>,
     /// Who may see it (default PRIVATE).
     #[graphql(default_with = "Visibility::Private")]
@@ -389,19 +398,21 @@ pub struct UpdateActivityInput {
     pub activity_id: ID,
     /// The `version` you last read.
     pub version: i32,
-    /// Title.
+    /// Title. At most 500 characters; one line.
     pub title: Option<String>,
     /// What sort of activity.
     pub kind: Option<ActivityKind>,
-    /// Description.
+    /// Description. At most 20000 characters; line breaks allowed.
     pub description: Option<String>,
     /// First day (PLANNED only).
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Date>,
     /// Last day (PLANNED only).
-    pub end_date: Option<NaiveDate>,
-    /// Where it takes place (PLANNED only).
+    pub end_date: Option<Date>,
+    /// Where it takes place (PLANNED only). At most 500 characters; one
+    /// line.
     pub place: MaybeUndefined<String>,
-    /// Link for online participation (PLANNED only).
+    /// Link for online participation (PLANNED only). At most 2000
+    /// characters; one line.
     pub online_url: MaybeUndefined<String>,
     /// Who may see it.
     pub visibility: Option<Visibility>,
@@ -409,7 +420,8 @@ pub struct UpdateActivityInput {
     pub agreement_id: MaybeUndefined<ID>,
     /// The lead organizer's project it belongs to.
     pub project_id: MaybeUndefined<ID>,
-    /// What came of it (COMPLETED only).
+    /// What came of it (COMPLETED only). At most 20000 characters; line
+    /// breaks allowed.
     pub outcomes: MaybeUndefined<String>,
     /// Certificates issued (COMPLETED only).
     pub certificates_issued: Option<i32>,
@@ -422,7 +434,8 @@ pub struct CancelActivityInput {
     pub activity_id: ID,
     /// The `version` you last read.
     pub version: i32,
-    /// Why it will not take place.
+    /// Why it will not take place. At most 2000 characters; line breaks
+    /// allowed.
     pub reason: Option<String>,
 }
 
@@ -444,7 +457,7 @@ pub struct CompleteActivityInput {
     pub activity_id: ID,
     /// The `version` you last read.
     pub version: i32,
-    /// What came of it.
+    /// What came of it. At most 20000 characters; line breaks allowed.
     pub outcomes: String,
     /// Certificates or diplomas issued.
     #[graphql(default)]
@@ -563,8 +576,8 @@ impl ActivityMutation {
             title: input.title,
             kind: input.kind.into(),
             description: input.description,
-            start_date: input.start_date,
-            end_date: input.end_date,
+            start_date: input.start_date.0,
+            end_date: input.end_date.0,
             place: input.place,
             online_url: input.online_url,
             visibility: input.visibility.into(),
@@ -592,8 +605,8 @@ impl ActivityMutation {
             title: input.title,
             kind: input.kind.map(Into::into),
             description: input.description,
-            start_date: input.start_date,
-            end_date: input.end_date,
+            start_date: input.start_date.map(|day| day.0),
+            end_date: input.end_date.map(|day| day.0),
             place: input.place.into(),
             online_url: input.online_url.into(),
             visibility: input.visibility.map(Into::into),

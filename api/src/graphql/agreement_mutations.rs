@@ -6,7 +6,7 @@
 //! what is the policy's (top-level FORBIDDEN / UNAUTHENTICATED).
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use super::{
     agreements::Agreement,
@@ -16,6 +16,7 @@ use super::{
     ids::{self, NodeKind},
     mutation::{UserError, user_errors},
     organization_mutations::change,
+    scalars::Date,
 };
 use crate::domain::{
     agreement_lifecycle::{self as domain, AgreementChanges, NewAgreement},
@@ -28,17 +29,18 @@ pub struct CreateAgreementInput {
     /// The drafting organization (you must be its EDITOR or more); it is
     /// the first party.
     pub initiator_id: ID,
-    /// Title as written on the agreement.
+    /// Title as written on the agreement. At most 500 characters; one line.
     pub title: String,
     /// Legal form.
     pub kind: AgreementKind,
-    /// What the parties commit to.
+    /// What the parties commit to. At most 20000 characters; line breaks
+    /// allowed.
     #[graphql(default)]
     pub objectives: String,
     /// First day in force.
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Date>,
     /// Last day in force; it EXPIRES the day after.
-    pub end_date: Option<NaiveDate>,
+    pub end_date: Option<Date>,
     /// Who may see it (default PRIVATE: the parties' members).
     #[graphql(default_with = "Visibility::Private")]
     pub visibility: Visibility,
@@ -55,16 +57,16 @@ pub struct UpdateAgreementInput {
     pub agreement_id: ID,
     /// The `version` read; a stale one is a CONFLICT user error.
     pub version: i32,
-    /// New title.
+    /// New title. At most 500 characters; one line.
     pub title: Option<String>,
     /// New legal form.
     pub kind: Option<AgreementKind>,
-    /// New objectives.
+    /// New objectives. At most 20000 characters; line breaks allowed.
     pub objectives: Option<String>,
     /// New first day (null clears it).
-    pub start_date: MaybeUndefined<NaiveDate>,
+    pub start_date: MaybeUndefined<Date>,
     /// New last day (null clears it).
-    pub end_date: MaybeUndefined<NaiveDate>,
+    pub end_date: MaybeUndefined<Date>,
     /// New visibility.
     pub visibility: Option<Visibility>,
 }
@@ -98,6 +100,7 @@ pub struct SignAgreementInput {
     /// The party you sign for (you must be its ADMIN or OWNER).
     pub organization_id: ID,
     /// Name and office of the person signing, e.g. "Ion Popescu, primar".
+    /// At most 200 characters; one line.
     pub signatory: String,
 }
 
@@ -125,7 +128,8 @@ pub struct TerminateAgreementInput {
     pub agreement_id: ID,
     /// The party that ends it (you must be its ADMIN or OWNER).
     pub organization_id: ID,
-    /// Why it ends early (required; kept on the agreement).
+    /// Why it ends early (required; kept on the agreement). At most 4000
+    /// characters; line breaks allowed.
     pub reason: String,
 }
 
@@ -179,8 +183,8 @@ impl AgreementMutation {
             title: input.title,
             kind: input.kind.into(),
             objectives: input.objectives,
-            start_date: input.start_date,
-            end_date: input.end_date,
+            start_date: input.start_date.map(|day| day.0),
+            end_date: input.end_date.map(|day| day.0),
             visibility: input.visibility.into(),
             party_ids,
         };
@@ -203,8 +207,8 @@ impl AgreementMutation {
             title: input.title,
             kind: input.kind.map(Into::into),
             objectives: input.objectives,
-            start_date: change(input.start_date),
-            end_date: change(input.end_date),
+            start_date: change(input.start_date.map_value(|day| day.0)),
+            end_date: change(input.end_date.map_value(|day| day.0)),
             visibility: input.visibility.map(Into::into),
         };
         payload(domain::update(&s.db, &s.actor, id, input.version, changes, Utc::now()).await)

@@ -2,7 +2,6 @@
 //! queries.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, NaiveDate, Utc};
 use entities::{agreement, agreement_party};
 
 use super::{
@@ -15,8 +14,12 @@ use super::{
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     organizations::Organization,
+    scalars::{Date, DateTime},
 };
-use crate::domain::agreements::{self as domain, AgreementFilter as Filter, AgreementSort};
+use crate::domain::{
+    agreements::{self as domain, AgreementFilter as Filter, AgreementSort},
+    input::{filter_list, search_term},
+};
 
 /// A cooperation agreement between two or more organizations.
 #[derive(Clone)]
@@ -45,12 +48,12 @@ impl Agreement {
         &self.0.objectives
     }
     /// First day in force.
-    async fn start_date(&self) -> Option<NaiveDate> {
-        self.0.start_date
+    async fn start_date(&self) -> Option<Date> {
+        self.0.start_date.map(Date)
     }
     /// Last day in force.
-    async fn end_date(&self) -> Option<NaiveDate> {
-        self.0.end_date
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
     }
     /// Who may see it.
     async fn visibility(&self) -> Visibility {
@@ -65,12 +68,12 @@ impl Agreement {
         self.0.termination_reason.as_deref()
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// The organization that drafted it.
     async fn initiator(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
@@ -156,16 +159,16 @@ impl AgreementParty {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// When this party signed.
-    async fn signed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.signed_at
+    async fn signed_at(&self) -> Option<DateTime> {
+        self.0.signed_at.map(DateTime)
     }
     /// Who signed for the party (name and office).
     async fn signatory(&self) -> Option<&str> {
         self.0.signatory.as_deref()
     }
     /// When this party declined.
-    async fn declined_at(&self) -> Option<DateTime<Utc>> {
-        self.0.declined_at
+    async fn declined_at(&self) -> Option<DateTime> {
+        self.0.declined_at.map(DateTime)
     }
     /// Whether this party has signed.
     async fn has_signed(&self) -> bool {
@@ -176,9 +179,9 @@ impl AgreementParty {
 /// Filters for `agreements`.
 #[derive(InputObject, Default)]
 pub struct AgreementFilter {
-    /// Only these lifecycle states.
+    /// Only these lifecycle states (at most 100 entries).
     pub statuses: Option<Vec<AgreementStatus>>,
-    /// Only these legal forms.
+    /// Only these legal forms (at most 100 entries).
     pub kinds: Option<Vec<AgreementKind>>,
     /// Only agreements this organization is a party to.
     pub party_id: Option<ID>,
@@ -239,7 +242,10 @@ impl AgreementQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<AgreementFilter>,
-        #[graphql(desc = "Case- and diacritics-insensitive text search.")] search: Option<String>,
+        #[graphql(
+            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+        )]
+        search: Option<String>,
         order_by: Option<AgreementOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -250,8 +256,8 @@ impl AgreementQuery {
         let args = page_args(ctx, first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let filter = Filter {
-            statuses: to_db(f.statuses),
-            kinds: to_db(f.kinds),
+            statuses: to_db(filter_list("filter.statuses", f.statuses)?),
+            kinds: to_db(filter_list("filter.kinds", f.kinds)?),
             party_id: ids::decode_opt(f.party_id.as_ref(), NodeKind::Organization, "partyId")?,
             initiator_id: ids::decode_opt(
                 f.initiator_id.as_ref(),
@@ -260,7 +266,7 @@ impl AgreementQuery {
             )?,
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
             end_date: DateRangeInput::to_domain(f.end_date, "endDate")?,
-            search,
+            search: search_term(search.as_deref())?,
         };
         let (sort, descending) = match order_by {
             Some(o) => (

@@ -1,7 +1,6 @@
 //! The audit log's GraphQL face: `Organization.auditLog` for its ADMINs.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
 use entities::{audit_entry, enums::ActorKind};
 
 use super::{
@@ -11,8 +10,12 @@ use super::{
     context::state,
     error::ApiResult,
     ids::{self, NodeKind},
+    scalars::DateTime,
 };
-use crate::domain::audit::{self, AuditFilter};
+use crate::domain::{
+    audit::{self, AuditFilter},
+    input::filter_text,
+};
 
 /// One audited change.
 pub struct AuditEntry(pub audit_entry::Model);
@@ -70,8 +73,8 @@ impl AuditEntry {
         self.0.after.as_deref()
     }
     /// When.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// SHA-256 of this entry and its predecessor's hash.
     async fn hash(&self) -> &str {
@@ -83,6 +86,7 @@ impl AuditEntry {
 #[derive(InputObject, Default)]
 pub struct AuditLogFilter {
     /// Only entries about this record type (`Agreement`, `Membership`, ...).
+    /// At most 200 characters; one line.
     pub entity: Option<String>,
     /// Only entries about this record.
     pub entity_id: Option<ID>,
@@ -110,7 +114,7 @@ pub async fn audit_log(
         None => None,
     };
     let filter = AuditFilter {
-        entity: f.entity,
+        entity: filter_text("filter.entity", f.entity.as_deref())?,
         entity_id,
         actor_user_id: ids::decode_opt(f.actor_id.as_ref(), NodeKind::User, "actorId")?,
         created: DateRangeInput::to_domain(f.created, "created")?,

@@ -3,7 +3,7 @@
 //! version (GraphQL multipart request spec), link to an agreement.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use entities::{document, document_version};
 
 use super::{
@@ -17,8 +17,12 @@ use super::{
     ids::{self, NodeKind},
     mutation::{UserError, user_errors},
     organizations::Organization,
+    scalars::{Date, DateTime},
 };
-use crate::domain::documents::{self as domain, DocumentFilter as Filter, DocumentSort};
+use crate::domain::{
+    documents::{self as domain, DocumentFilter as Filter, DocumentSort},
+    input::{filter_list, filter_texts, search_term},
+};
 use crate::storage::Files;
 
 /// A good-practice guide, procedure, strategy or other shared document.
@@ -52,20 +56,20 @@ impl Document {
         self.0.visibility.into()
     }
     /// Publication date.
-    async fn published_on(&self) -> Option<NaiveDate> {
-        self.0.published_on
+    async fn published_on(&self) -> Option<Date> {
+        self.0.published_on.map(Date)
     }
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
         self.0.version
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// The organization that owns and shares it.
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
@@ -141,8 +145,8 @@ impl DocumentVersion {
         self.0.change_note.as_deref()
     }
     /// When it was uploaded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// Where to download it: `GET` this path (same credentials as the API;
     /// supports `Range` and `If-None-Match`).
@@ -182,13 +186,15 @@ impl DocumentVersion {
 /// Filters for `documents`.
 #[derive(InputObject, Default)]
 pub struct DocumentFilter {
-    /// Only these kinds.
+    /// Only these kinds (at most 100 entries).
     pub kinds: Option<Vec<DocumentKind>>,
-    /// Only these languages (ISO 639-1 codes such as "ro", "en").
+    /// Only these languages (ISO 639-1 codes such as "ro", "en"; at most
+    /// 100 entries of at most 200 characters).
     pub languages: Option<Vec<String>>,
     /// Only documents of this organization.
     pub owner_id: Option<ID>,
-    /// Only documents carrying at least one of these tags.
+    /// Only documents carrying at least one of these tags (at most 100
+    /// entries of at most 200 characters).
     pub tags: Option<Vec<String>>,
     /// Publication date within this range.
     pub published_on: Option<DateRangeInput>,
@@ -242,7 +248,10 @@ impl DocumentQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<DocumentFilter>,
-        #[graphql(desc = "Case- and diacritics-insensitive text search.")] search: Option<String>,
+        #[graphql(
+            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+        )]
+        search: Option<String>,
         order_by: Option<DocumentOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -253,12 +262,12 @@ impl DocumentQuery {
         let args = page_args(ctx, first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let filter = Filter {
-            kinds: to_db(f.kinds),
-            languages: f.languages,
+            kinds: to_db(filter_list("filter.kinds", f.kinds)?),
+            languages: filter_texts("filter.languages", f.languages)?,
             owner_id: ids::decode_opt(f.owner_id.as_ref(), NodeKind::Organization, "ownerId")?,
-            tags: f.tags,
+            tags: filter_texts("filter.tags", f.tags)?,
             published_on: DateRangeInput::to_domain(f.published_on, "publishedOn")?,
-            search,
+            search: search_term(search.as_deref())?,
         };
         let (sort, descending) = match order_by {
             Some(o) => (
@@ -290,24 +299,26 @@ impl DocumentQuery {
 pub struct CreateDocumentInput {
     /// The owner organization (you must be one of its EDITORs).
     pub owner_id: ID,
-    /// Title (1 to 300 characters).
+    /// Title. At most 300 characters; one line.
     pub title: String,
-    /// Short summary (up to 5000 characters).
+    /// Short summary. At most 5000 characters; line breaks allowed.
     #[graphql(default)]
     pub summary: String,
     /// What it is.
     pub kind: DocumentKind,
-    /// ISO 639-1 language code ("ro", "en", ...).
+    /// ISO 639-1 language code ("ro", "en", ...). At most 2 characters; one
+    /// line.
     #[graphql(default_with = "String::from(\"ro\")")]
     pub language: String,
-    /// Free-form tags (stored lower case; at most 20).
+    /// Free-form tags (stored lower case; at most 20 distinct tags). Each at
+    /// most 50 characters; one line.
     #[graphql(default)]
     pub tags: Vec<String>,
     /// Who may see it (PRIVATE unless said otherwise).
     #[graphql(default_with = "Visibility::Private")]
     pub visibility: Visibility,
     /// Publication date.
-    pub published_on: Option<NaiveDate>,
+    pub published_on: Option<Date>,
 }
 
 /// Input of `updateDocument`: fields left out keep their value.
@@ -317,18 +328,19 @@ pub struct UpdateDocumentInput {
     pub document_id: ID,
     /// The `version` you last read; a stale one is refused (CONFLICT).
     pub version: i32,
-    /// New title.
+    /// New title. At most 300 characters; one line.
     pub title: Option<String>,
-    /// New summary.
+    /// New summary. At most 5000 characters; line breaks allowed.
     pub summary: Option<String>,
     /// New kind.
     pub kind: Option<DocumentKind>,
-    /// New language.
+    /// New language (ISO 639-1). At most 2 characters; one line.
     pub language: Option<String>,
-    /// New tags, replacing the old ones.
+    /// New tags, replacing the old ones (at most 20 distinct tags). Each at
+    /// most 50 characters; one line.
     pub tags: Option<Vec<String>>,
     /// New publication date; `null` clears it.
-    pub published_on: MaybeUndefined<NaiveDate>,
+    pub published_on: MaybeUndefined<Date>,
 }
 
 /// Input of `changeDocumentVisibility`.
@@ -359,8 +371,10 @@ pub struct AddDocumentVersionInput {
     /// The file. Its type is detected from the content (PDF, DOCX, ODT,
     /// XLSX, ODS, PPTX, PNG, JPEG, GIF, WebP, TIFF, UTF-8 text, Markdown by
     /// a `.md` name); its size is limited by the server's configuration.
+    /// Its name is kept without folders: at most 255 characters.
     pub file: Upload,
-    /// What changed since the previous version.
+    /// What changed since the previous version. At most 2000 characters;
+    /// line breaks allowed.
     pub change_note: Option<String>,
 }
 
@@ -430,7 +444,7 @@ impl DocumentMutation {
             language: input.language,
             tags: input.tags,
             visibility: input.visibility.into(),
-            published_on: input.published_on,
+            published_on: input.published_on.map(|day| day.0),
         };
         document_payload(domain::create(&s.db, &s.actor, new, Utc::now()).await)
     }
@@ -453,7 +467,7 @@ impl DocumentMutation {
             published_on: match input.published_on {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(day) => Some(Some(day)),
+                MaybeUndefined::Value(day) => Some(Some(day.0)),
             },
         };
         document_payload(

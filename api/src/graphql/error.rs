@@ -23,6 +23,15 @@ pub enum ErrorCode {
     ParseFailed,
     /// The document does not validate against the schema or the limits.
     ValidationFailed,
+    /// The client's budget cannot pay for the operation now (HTTP 429).
+    RateLimited,
+    /// The HTTP method may not carry this operation (a mutation over GET).
+    MethodNotAllowed,
+    /// The request body is over the size limit (HTTP 413).
+    PayloadTooLarge,
+    /// The HTTP request itself is malformed (no query, bad JSON, bad
+    /// multipart form).
+    BadRequest,
     /// Anything else; details only in the server log.
     Internal,
 }
@@ -37,6 +46,10 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::ParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::ValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::BadRequest => "BAD_REQUEST",
             Self::Internal => "INTERNAL",
         }
     }

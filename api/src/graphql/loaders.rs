@@ -12,8 +12,14 @@ use entities::{
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult};
 
 use crate::domain::{
-    accounts, activities, actor::Actor, agreements, documents, error::DomainError,
-    listing::ChildQuery, organizations, results,
+    accounts, activities,
+    actor::Actor,
+    agreements,
+    derived_values::{self, DerivedKey},
+    documents,
+    error::DomainError,
+    listing::ChildQuery,
+    organizations, results,
 };
 
 /// Counts of each parent's children.
@@ -219,6 +225,22 @@ by_id_loader!(indicator::Model, |db, actor, keys| {
     results::indicators_by_ids(db, keys)
 });
 
+/// Derived indicator values by (project, rule), counted over the activities
+/// the request's actor may see: one statement per rule per batch.
+pub struct DerivedValues {
+    db: DatabaseConnection,
+    actor: Actor,
+}
+
+impl Loader<DerivedKey> for DerivedValues {
+    type Value = f64;
+    type Error = DomainError;
+
+    async fn load(&self, keys: &[DerivedKey]) -> Result<HashMap<DerivedKey, f64>, DomainError> {
+        derived_values::values(&self.db, &self.actor, keys).await
+    }
+}
+
 fn by_id<M>(db: &DatabaseConnection, actor: &Actor, delay: Duration) -> DataLoader<ById<M>>
 where
     ById<M>: Loader<i64>,
@@ -251,6 +273,8 @@ pub struct Loaders {
     pub project: DataLoader<ById<project::Model>>,
     /// Indicators by id.
     pub indicator: DataLoader<ById<indicator::Model>>,
+    /// Derived indicator values, as the actor may see them.
+    pub derived_values: DataLoader<DerivedValues>,
     /// Users by id (callers check that the actor may see them).
     pub user: DataLoader<ById<user::Model>>,
     /// An organization's agreements.
@@ -298,6 +322,14 @@ impl Loaders {
             activity: by_id(db, actor, d),
             project: by_id(db, actor, d),
             indicator: by_id(db, actor, d),
+            derived_values: DataLoader::new(
+                DerivedValues {
+                    db: db.clone(),
+                    actor: actor.clone(),
+                },
+                tokio::spawn,
+            )
+            .delay(d),
             user: by_id(db, actor, d),
             organization_agreements: ChildLoaders::new(db, d, agreements::of_organizations(actor)),
             organization_documents: ChildLoaders::new(db, d, documents::of_owners(actor)),

@@ -13,9 +13,13 @@ pub mod agreements;
 pub mod audit;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod documents;
 pub mod enums;
 pub mod error;
+pub mod guard;
+#[cfg(test)]
+mod guard_fuzz;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
@@ -24,10 +28,10 @@ pub mod notifications;
 pub mod organization_mutations;
 pub mod organizations;
 pub mod results;
+pub mod scalars;
 pub mod stats;
 
 use async_graphql::{EmptySubscription, InputObject, MergedObject, Schema};
-use chrono::NaiveDate;
 
 use crate::{
     config::{Config, Mode},
@@ -67,9 +71,9 @@ pub type PactumSchema = Schema<Query, Mutation, EmptySubscription>;
 #[derive(InputObject, Default)]
 pub struct DateRangeInput {
     /// First day included.
-    pub from: Option<NaiveDate>,
+    pub from: Option<scalars::Date>,
     /// Last day included.
-    pub to: Option<NaiveDate>,
+    pub to: Option<scalars::Date>,
 }
 
 impl DateRangeInput {
@@ -87,16 +91,29 @@ impl DateRangeInput {
             ));
         }
         Ok(DateRange {
-            from: range.from,
-            to: range.to,
+            from: range.from.map(|day| day.0),
+            to: range.to.map(|day| day.0),
         })
     }
 }
 
+/// The document limits of the configuration.
+pub fn document_limits(config: &Config) -> guard::DocumentLimits {
+    guard::DocumentLimits {
+        max_tokens: config.max_tokens,
+        max_nesting: config.max_nesting,
+        max_depth: config.max_depth,
+        max_fields: config.max_complexity,
+        max_aliases: config.max_aliases,
+    }
+}
+
 /// Builds the schema with the configured limits. Request-scoped state (the
-/// actor, the loaders) is added per request by the HTTP layer.
+/// actor, the loaders, who pays) is added per request by the transport.
 pub fn build_schema(config: &Config) -> PactumSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .extension(guard::DocumentGuard::new(document_limits(config)))
+        .extension(cost::CostMeter)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))

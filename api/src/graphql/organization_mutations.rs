@@ -20,25 +20,26 @@ use crate::domain::organization_profiles::{self as domain, NewOrganization, Prof
 /// Input of `createOrganization`.
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
-    /// Official name.
+    /// Official name. At most 300 characters; one line.
     pub name: String,
     /// URL handle (lower-case letters, digits, dashes); made from the name
-    /// when left out.
+    /// when left out. At most 80 characters; one line.
     pub slug: Option<String>,
     /// Kind of body.
     pub kind: OrganizationKind,
     /// Romanian fiscal code (CIF), with or without "RO"; the check digit is
-    /// verified.
+    /// verified. At most 20 characters; one line.
     pub fiscal_code: Option<String>,
-    /// County (județ).
+    /// County (județ). At most 100 characters; one line.
     pub county: Option<String>,
-    /// Locality.
+    /// Locality. At most 200 characters; one line.
     pub locality: Option<String>,
-    /// Public website (http:// or https://).
+    /// Public website (http:// or https://). At most 2000 characters; one
+    /// line.
     pub website: Option<String>,
-    /// Public contact e-mail.
+    /// Public contact e-mail. At most 254 characters; one line.
     pub contact_email: Option<String>,
-    /// Short presentation.
+    /// Short presentation. At most 10000 characters; line breaks allowed.
     pub description: Option<String>,
 }
 
@@ -50,23 +51,25 @@ pub struct UpdateOrganizationInput {
     pub organization_id: ID,
     /// The `version` read; a stale one is a CONFLICT user error.
     pub version: i32,
-    /// New official name.
+    /// New official name. At most 300 characters; one line.
     pub name: Option<String>,
-    /// New slug.
+    /// New slug. At most 80 characters; one line.
     pub slug: Option<String>,
     /// New kind.
     pub kind: Option<OrganizationKind>,
-    /// New fiscal code (null clears it).
+    /// New fiscal code (null clears it). At most 20 characters; one line.
     pub fiscal_code: MaybeUndefined<String>,
-    /// New county (null clears it).
+    /// New county (null clears it). At most 100 characters; one line.
     pub county: MaybeUndefined<String>,
-    /// New locality (null clears it).
+    /// New locality (null clears it). At most 200 characters; one line.
     pub locality: MaybeUndefined<String>,
-    /// New website (null clears it).
+    /// New website (null clears it). At most 2000 characters; one line.
     pub website: MaybeUndefined<String>,
-    /// New contact e-mail (null clears it).
+    /// New contact e-mail (null clears it). At most 254 characters; one
+    /// line.
     pub contact_email: MaybeUndefined<String>,
-    /// New presentation (null clears it).
+    /// New presentation (null clears it). At most 10000 characters; line
+    /// breaks allowed.
     pub description: MaybeUndefined<String>,
 }
 

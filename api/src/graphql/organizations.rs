@@ -1,7 +1,6 @@
 //! Organizations in GraphQL: the type, its lists, and the root queries.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
 use entities::organization;
 
 use super::{
@@ -14,9 +13,11 @@ use super::{
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     results::Project,
+    scalars::DateTime,
 };
-use crate::domain::organizations::{
-    self as domain, OrganizationFilter as Filter, OrganizationSort,
+use crate::domain::{
+    input::{filter_list, filter_texts, search_term},
+    organizations::{self as domain, OrganizationFilter as Filter, OrganizationSort},
 };
 
 /// A municipality, county council, central institution or NGO.
@@ -110,8 +111,8 @@ impl Organization {
         self.0.description.as_deref()
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// Version for optimistic concurrency (`updateOrganization`).
     async fn version(&self) -> i32 {
@@ -210,9 +211,10 @@ impl Organization {
 /// Filters for `organizations`.
 #[derive(InputObject, Default)]
 pub struct OrganizationFilter {
-    /// Only these kinds.
+    /// Only these kinds (at most 100 entries).
     pub kinds: Option<Vec<OrganizationKind>>,
-    /// Only these counties (exact names, e.g. "Timiș").
+    /// Only these counties (exact names, e.g. "Timiș"; at most 100 entries
+    /// of at most 200 characters).
     pub counties: Option<Vec<String>>,
 }
 
@@ -277,7 +279,10 @@ impl OrganizationQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<OrganizationFilter>,
-        #[graphql(desc = "Case- and diacritics-insensitive text search.")] search: Option<String>,
+        #[graphql(
+            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+        )]
+        search: Option<String>,
         order_by: Option<OrganizationOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -288,9 +293,9 @@ impl OrganizationQuery {
         let args = page_args(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let filter = Filter {
-            kinds: to_db(filter.kinds),
-            counties: filter.counties,
-            search,
+            kinds: to_db(filter_list("filter.kinds", filter.kinds)?),
+            counties: filter_texts("filter.counties", filter.counties)?,
+            search: search_term(search.as_deref())?,
         };
         let (sort, descending) = match order_by {
             Some(o) => (

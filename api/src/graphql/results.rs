@@ -2,7 +2,7 @@
 //! that record them.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entities::{indicator, project};
 
 use super::{
@@ -15,10 +15,15 @@ use super::{
     ids::{self, NodeKind},
     mutation::{UserError, user_errors},
     organizations::Organization,
+    scalars::Date,
 };
-use crate::domain::results::{
-    self as domain, IndicatorChanges, NewIndicator, ProjectFields, ProjectFilter as Filter,
-    ProjectSort,
+use crate::domain::{
+    derived_values,
+    input::search_term,
+    results::{
+        self as domain, IndicatorChanges, NewIndicator, ProjectFields, ProjectFilter as Filter,
+        ProjectSort,
+    },
 };
 
 /// A funded project whose results are tracked.
@@ -48,12 +53,12 @@ impl Project {
         self.0.contract_number.as_deref()
     }
     /// First day.
-    async fn start_date(&self) -> NaiveDate {
-        self.0.start_date
+    async fn start_date(&self) -> Date {
+        Date(self.0.start_date)
     }
     /// Last day.
-    async fn end_date(&self) -> NaiveDate {
-        self.0.end_date
+    async fn end_date(&self) -> Date {
+        Date(self.0.end_date)
     }
     /// What the project set out to do.
     async fn summary(&self) -> &str {
@@ -117,6 +122,23 @@ impl Project {
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
 
+impl Indicator {
+    /// The achieved value the request's actor reads: the stored one of an
+    /// entered indicator; for a derived one, counted over the activities
+    /// the actor may see (batched per request).
+    async fn value(&self, ctx: &Context<'_>) -> ApiResult<f64> {
+        let Some(key) = derived_values::key_of(&self.0) else {
+            return Ok(self.0.achieved);
+        };
+        Ok(state(ctx)?
+            .loaders
+            .derived_values
+            .load_one(key)
+            .await?
+            .unwrap_or(0.0))
+    }
+}
+
 #[Object]
 impl Indicator {
     /// Global ID.
@@ -140,22 +162,23 @@ impl Indicator {
         self.0.target
     }
     /// Value reached: entered by the beneficiary, or derived from the
-    /// project's activities when `derivation` is set.
-    async fn achieved(&self) -> f64 {
-        self.0.achieved
+    /// project's activities when `derivation` is set (counting only the
+    /// activities you may see).
+    async fn achieved(&self, ctx: &Context<'_>) -> ApiResult<f64> {
+        self.value(ctx).await
     }
     /// The rule `achieved` is derived by; null when it is entered.
     async fn derivation(&self) -> Option<IndicatorDerivation> {
         self.0.derivation.map(Into::into)
     }
-    /// Version for optimistic concurrency (a recomputed derived value does
-    /// not change it).
+    /// Version for optimistic concurrency (a change in the activities a
+    /// derived value counts does not change it).
     async fn version(&self) -> i32 {
         self.0.version
     }
     /// achieved / target (1.0 = reached); null for a zero target.
-    async fn progress(&self) -> Option<f64> {
-        domain::progress(&self.0)
+    async fn progress(&self, ctx: &Context<'_>) -> ApiResult<Option<f64>> {
+        Ok(domain::progress(self.0.target, self.value(ctx).await?))
     }
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Project> {
@@ -230,7 +253,9 @@ impl ResultsQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<ProjectFilter>,
-        #[graphql(desc = "Case- and diacritics-insensitive search in code, title and programme.")]
+        #[graphql(
+            desc = "Case- and diacritics-insensitive search in code, title and programme. At most 200 characters; one line."
+        )]
         search: Option<String>,
         order_by: Option<ProjectOrder>,
         first: Option<i32>,
@@ -244,7 +269,7 @@ impl ResultsQuery {
         let filter = Filter {
             owner_id: ids::decode_opt(f.owner_id.as_ref(), NodeKind::Organization, "ownerId")?,
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
-            search,
+            search: search_term(search.as_deref())?,
         };
         let (sort, descending) = match order_by {
             Some(o) => (
@@ -267,19 +292,21 @@ impl ResultsQuery {
 pub struct CreateProjectInput {
     /// The beneficiary (you must be its EDITOR).
     pub organization_id: ID,
-    /// Project code(s), unique across Pactum.
+    /// Project code(s), unique across Pactum. At most 200 characters; one
+    /// line.
     pub code: String,
-    /// Title.
+    /// Title. At most 500 characters; one line.
     pub title: String,
-    /// Funding programme.
+    /// Funding programme. At most 300 characters; one line.
     pub programme: String,
-    /// Financing contract number.
+    /// Financing contract number. At most 200 characters; one line.
     pub contract_number: Option<String>,
     /// First day.
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// Last day (not before the first).
-    pub end_date: NaiveDate,
-    /// What the project sets out to do.
+    pub end_date: Date,
+    /// What the project sets out to do. At most 10000 characters; line
+    /// breaks allowed.
     #[graphql(default)]
     pub summary: String,
 }
@@ -291,19 +318,22 @@ pub struct UpdateProjectInput {
     pub project_id: ID,
     /// The `version` you last read.
     pub version: i32,
-    /// Project code(s), unique across Pactum.
+    /// Project code(s), unique across Pactum. At most 200 characters; one
+    /// line.
     pub code: Option<String>,
-    /// Title.
+    /// Title. At most 500 characters; one line.
     pub title: Option<String>,
-    /// Funding programme.
+    /// Funding programme. At most 300 characters; one line.
     pub programme: Option<String>,
-    /// Financing contract number (`null` clears it).
+    /// Financing contract number (`null` clears it). At most 200
+    /// characters; one line.
     pub contract_number: MaybeUndefined<String>,
     /// First day.
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Date>,
     /// Last day.
-    pub end_date: Option<NaiveDate>,
-    /// What the project sets out to do.
+    pub end_date: Option<Date>,
+    /// What the project sets out to do. At most 10000 characters; line
+    /// breaks allowed.
     pub summary: Option<String>,
 }
 
@@ -321,9 +351,10 @@ pub struct ProjectPayload {
 pub struct CreateIndicatorInput {
     /// The project.
     pub project_id: ID,
-    /// What is measured.
+    /// What is measured. At most 500 characters; one line.
     pub name: String,
-    /// Unit ("persoane", "documente", ...).
+    /// Unit ("persoane", "documente", ...). At most 100 characters; one
+    /// line.
     #[graphql(default)]
     pub unit: String,
     /// Value before the project.
@@ -345,9 +376,9 @@ pub struct UpdateIndicatorInput {
     pub indicator_id: ID,
     /// The `version` you last read.
     pub version: i32,
-    /// What is measured.
+    /// What is measured. At most 500 characters; one line.
     pub name: Option<String>,
-    /// Unit.
+    /// Unit. At most 100 characters; one line.
     pub unit: Option<String>,
     /// Value before the project.
     pub baseline: Option<f64>,
@@ -355,7 +386,9 @@ pub struct UpdateIndicatorInput {
     pub target: Option<f64>,
     /// Value reached (refused on a derived indicator).
     pub achieved: Option<f64>,
-    /// A new rule; `null` makes the value entered from now on.
+    /// A new rule; `null` makes the value entered from now on, starting
+    /// from `achieved` if given, else from the value derived from PUBLIC
+    /// activities (an entered value is read by everyone).
     pub derivation: MaybeUndefined<IndicatorDerivation>,
 }
 
@@ -391,8 +424,8 @@ impl ResultsMutation {
             title: input.title,
             programme: input.programme,
             contract_number: input.contract_number,
-            start_date: input.start_date,
-            end_date: input.end_date,
+            start_date: input.start_date.0,
+            end_date: input.end_date.0,
             summary: input.summary,
         };
         let result = domain::create_project(&s.db, &s.actor, owner, fields, Utc::now()).await;
@@ -435,10 +468,10 @@ impl ResultsMutation {
             }
             contract_number.update_to(&mut f.contract_number);
             if let Some(v) = start_date {
-                f.start_date = v;
+                f.start_date = v.0;
             }
             if let Some(v) = end_date {
-                f.end_date = v;
+                f.end_date = v.0;
             }
             if let Some(v) = summary {
                 f.summary = v;

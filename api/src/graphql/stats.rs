@@ -43,7 +43,7 @@ pub struct IndicatorProgress {
     pub unit: String,
     /// Target.
     pub target: f64,
-    /// Achieved.
+    /// Achieved (a derived value counts only the activities you may see).
     pub achieved: f64,
     /// achieved / target; null for a zero target.
     pub progress: Option<f64>,
@@ -141,9 +141,14 @@ impl Stats {
             ..Default::default()
         };
         let window = args.window(u64::MAX, s.limits)?;
-        let rows =
-            domain::indicator_progress(&s.db, project, self.scope.organization_id, window.limit)
-                .await?;
+        let rows = domain::indicator_progress(
+            &s.db,
+            &s.actor,
+            project,
+            self.scope.organization_id,
+            window.limit,
+        )
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| IndicatorProgress {

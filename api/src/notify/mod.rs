@@ -32,7 +32,7 @@ use lettre::message::Mailbox;
 use sea_orm::DatabaseConnection;
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::{config::Config, metrics::Metrics};
+use crate::{config::Config, jobs::sleep_or_stop as wait, metrics::Metrics};
 use templates::Templates;
 use transport::Mailer;
 use unsubscribe::UnsubscribeKey;
@@ -161,16 +161,5 @@ impl Notifier {
             })
         };
         vec![consumer, worker, jobs]
-    }
-}
-
-/// Sleeps `period` or until shutdown; true if shutting down.
-async fn wait(shutdown: &mut watch::Receiver<bool>, period: Duration) -> bool {
-    if *shutdown.borrow() {
-        return true;
-    }
-    tokio::select! {
-        () = tokio::time::sleep(period) => *shutdown.borrow(),
-        changed = shutdown.changed() => changed.is_err() || *shutdown.borrow(),
     }
 }

@@ -89,7 +89,7 @@ impl Mailer {
         if !config.smtp_username.is_empty() {
             builder = builder.credentials(Credentials::new(
                 config.smtp_username.clone(),
-                config.smtp_password.expose().to_owned(),
+                secrecy::ExposeSecret::expose_secret(&config.smtp_password).to_owned(),
             ));
         }
         Ok(Self::Smtp(builder.build()))

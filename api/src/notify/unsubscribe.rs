@@ -50,7 +50,7 @@ impl UnsubscribeKey {
     /// The configured secret, else the one kept in the data directory
     /// (made on first use, readable by its owner only).
     pub fn load(config: &Config) -> std::io::Result<Self> {
-        let configured = config.unsubscribe_secret.expose();
+        let configured = secrecy::ExposeSecret::expose_secret(&config.unsubscribe_secret);
         if !configured.is_empty() {
             return Ok(Self::new(configured));
         }

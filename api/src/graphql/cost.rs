@@ -1,0 +1,176 @@
+//! What an operation costs, charged to its client's budget before it runs
+//! and reported in `extensions.cost` of every response, in the shape
+//! Shopify's GraphQL API made familiar:
+//!
+//! ```json
+//! "cost": { "requestedQueryCost": 42,
+//!           "throttleStatus": { "maximumAvailable": 50000,
+//!                               "currentlyAvailable": 49958,
+//!                               "restoreRate": 1000 } }
+//! ```
+//!
+//! The cost is async-graphql's complexity (lists weigh their page size
+//! times their children), known once the document validated; an operation
+//! whose budget cannot pay gets `RATE_LIMITED` with `retryAfter` (seconds)
+//! and does not run. The transport puts a [`Payer`] in the request data; with
+//! none (or with limits off) operations run and report their cost only.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{
+    Request, Response, ServerError, ServerResult, ValidationResult, Value,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
+        NextValidation,
+    },
+};
+
+use super::error::ErrorCode;
+use crate::ratelimit::{Budgets, Charge, ClientKey};
+
+/// Who pays for a request's operations.
+#[derive(Clone)]
+pub struct Payer {
+    /// The budgets of this process.
+    pub budgets: Arc<Budgets>,
+    /// The budget charged.
+    pub key: ClientKey,
+}
+
+/// The schema extension that charges and reports costs.
+pub struct CostMeter;
+
+impl ExtensionFactory for CostMeter {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Meter::default())
+    }
+}
+
+/// One operation's metering.
+#[derive(Default)]
+struct Meter {
+    state: Mutex<Metered>,
+}
+
+#[derive(Default)]
+struct Metered {
+    payer: Option<Payer>,
+    cost: Option<usize>,
+    charge: Option<Charge>,
+}
+
+impl Meter {
+    fn state(&self) -> std::sync::MutexGuard<'_, Metered> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The `RATE_LIMITED` error for a refused charge.
+pub fn rate_limited(cost: usize, charge: &Charge) -> ServerError {
+    let retry_after = charge.retry_after.as_secs_f64().ceil().max(1.0);
+    let mut error = ServerError::new(
+        format!(
+            "this operation costs {cost} points and {available} of {maximum} are available; they come back at {rate} a second, retry in {retry_after} s",
+            available = charge.remaining,
+            maximum = charge.maximum,
+            rate = charge.restore_rate,
+        ),
+        None,
+    );
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", ErrorCode::RateLimited.as_str());
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a positive whole number of seconds, far below u64::MAX"
+    )]
+    extensions.set("retryAfter", retry_after as u64);
+    error
+}
+
+fn report(cost: Option<usize>, charge: Option<&Charge>) -> Value {
+    let mut fields = async_graphql::indexmap::IndexMap::new();
+    if let Some(cost) = cost {
+        fields.insert(
+            async_graphql::Name::new("requestedQueryCost"),
+            Value::from(cost),
+        );
+    }
+    if let Some(charge) = charge {
+        let mut status = async_graphql::indexmap::IndexMap::new();
+        status.insert(
+            async_graphql::Name::new("maximumAvailable"),
+            Value::from(charge.maximum),
+        );
+        status.insert(
+            async_graphql::Name::new("currentlyAvailable"),
+            Value::from(charge.remaining),
+        );
+        status.insert(
+            async_graphql::Name::new("restoreRate"),
+            Value::from(charge.restore_rate),
+        );
+        fields.insert(
+            async_graphql::Name::new("throttleStatus"),
+            Value::Object(status),
+        );
+    }
+    Value::Object(fields)
+}
+
+#[async_trait::async_trait]
+impl Extension for Meter {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        let state = self.state();
+        if state.cost.is_some() || state.charge.is_some() {
+            response
+                .extensions
+                .insert("cost".to_owned(), report(state.cost, state.charge.as_ref()));
+        }
+        response
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let payer = request
+            .data
+            .get(&std::any::TypeId::of::<Payer>())
+            .and_then(|data| data.downcast_ref::<Payer>())
+            .cloned();
+        self.state().payer = payer;
+        next.run(ctx, request).await
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let cost = result.complexity.max(1);
+        let mut state = self.state();
+        state.cost = Some(cost);
+        let Some(payer) = state.payer.clone() else {
+            return Ok(result);
+        };
+        let points = u32::try_from(cost).unwrap_or(u32::MAX);
+        match payer.budgets.charge(&payer.key, points) {
+            None => Ok(result),
+            Some(charge) => {
+                state.charge = Some(charge);
+                if charge.allowed {
+                    Ok(result)
+                } else {
+                    Err(vec![rate_limited(cost, &charge)])
+                }
+            }
+        }
+    }
+}

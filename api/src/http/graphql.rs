@@ -1,0 +1,537 @@
+//! GraphQL over HTTP: `GET /graphql` (queries only; GraphiQL in a browser)
+//! and `POST /graphql` (JSON, or `multipart/form-data` for uploads),
+//! written here rather than taken from async-graphql-axum because the stock
+//! handler falls short of the GraphQL-over-HTTP specification and of our
+//! CSRF rules: it runs mutations sent over GET or as `text/plain`, ignores
+//! `Accept`, answers every failure with 200 and runs batches without a cap.
+//!
+//! The document limits, the cost charge and the GET-mutation refusal are
+//! schema extensions (`crate::graphql::guard`, `crate::graphql::cost`), so
+//! they hold on every transport; this module maps their codes to HTTP
+//! statuses (400, 405, 429) and masks uncoded errors.
+
+use async_graphql::{BatchRequest, Request, Response, ServerError, http::GraphiQLSource};
+use axum::{
+    Extension,
+    extract::State,
+    http::{HeaderMap, Method, StatusCode, Uri, header},
+    response::{Html, IntoResponse, Response as HttpResponse},
+};
+use serde_json::json;
+
+use super::{
+    AppState,
+    body::{is_too_large, too_large},
+    client_ip::ClientIp,
+    error::json_error,
+    multipart::{self, MultipartFailure, MultipartLimits},
+    rate::authenticate_and_charge,
+};
+use crate::{
+    domain::{actor::Actor, pagination::PageLimits},
+    graphql::{
+        context::RequestState,
+        cost::Payer,
+        error::{ErrorCode, INTERNAL_MESSAGE},
+        guard::ReadOnlyTransport,
+    },
+    ratelimit::ClientKey,
+};
+
+/// The media type a GraphQL response is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResponseType {
+    /// `application/graphql-response+json`: request errors get 4xx.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request gets 200.
+    Json,
+}
+
+impl ResponseType {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept` (highest q first, then order).
+/// No header, or only wildcards, means `application/json`, which every
+/// client understands.
+fn negotiate(headers: &HeaderMap) -> Option<ResponseType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(ResponseType::Json);
+    };
+    let mut ranges: Vec<(f32, usize, &str)> = accept
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let mut parts = item.split(';');
+            let media = parts.next()?.trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q > 0.0).then_some((q, i, media))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranges
+        .into_iter()
+        .find_map(|(_, _, media)| match media.to_ascii_lowercase().as_str() {
+            "application/graphql-response+json" => Some(ResponseType::GraphqlResponse),
+            "application/json" | "application/*" | "*/*" => Some(ResponseType::Json),
+            _ => None,
+        })
+}
+
+fn not_acceptable() -> HttpResponse {
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        "accepted: application/graphql-response+json, application/json",
+    )
+        .into_response()
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.split(',').any(|m| m.trim().starts_with("text/html")))
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A response that never reached GraphQL execution (malformed HTTP request).
+fn bad_request(status: StatusCode, ty: ResponseType, message: &str) -> HttpResponse {
+    let mut response = json_error(status, ErrorCode::BadRequest, message);
+    if let Ok(value) = header::HeaderValue::from_str(ty.content_type()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// `GET /graphql`: GraphiQL for a browser, else a query in the URL.
+pub async fn graphql_get(
+    State(state): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> HttpResponse {
+    let query_string = uri.query().unwrap_or_default();
+    if query_string.is_empty() && wants_html(&headers) {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Pactum")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(ty) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let (actor, key) = match authenticate_and_charge(&state, &headers, ip, 1).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let request = match async_graphql::http::parse_query_string(query_string) {
+        Ok(request) => request,
+        Err(err) => {
+            return bad_request(
+                StatusCode::BAD_REQUEST,
+                ty,
+                &format!("invalid GET request: {err}"),
+            );
+        }
+    };
+    let caller = Caller { actor, key };
+    execute_http(
+        &state,
+        &headers,
+        ty,
+        BatchRequest::Single(request),
+        Method::GET,
+        &caller,
+    )
+    .await
+}
+
+/// `POST /graphql`: JSON (single or batched) or a multipart upload.
+pub async fn graphql_post(
+    State(state): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
+    request: axum::extract::Request,
+) -> HttpResponse {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let Some(ty) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let boundary = multipart::boundary(&headers);
+    if boundary.is_none() && !is_json_content_type(&headers) {
+        return bad_request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ty,
+            "POST requests must have Content-Type: application/json (or multipart/form-data for uploads)",
+        );
+    }
+    // Credentials (and the CSRF origin check) before reading a byte of
+    // the body, so a refused upload is never spooled to disk.
+    let (actor, key) = match authenticate_and_charge(&state, &headers, ip, 1).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let batch = if let Some(boundary) = boundary {
+        if actor == Actor::Anonymous {
+            return crate::auth::Rejection::Unauthenticated {
+                message: "log in to upload files".into(),
+                from_cookie: false,
+            }
+            .into_response(&state.auth);
+        }
+        let limits = MultipartLimits {
+            max_form_bytes: state.config.max_body_bytes as u64,
+            max_total_bytes: super::body::limit_for(
+                &state.config,
+                &Method::POST,
+                &parts.uri,
+                &headers,
+            ),
+            max_files: state.config.max_batch_size,
+        };
+        match multipart::receive(body, boundary, limits).await {
+            Ok(batch) => batch,
+            Err(MultipartFailure::TooLarge(limit)) => return too_large(limit),
+            Err(MultipartFailure::Invalid(message)) => {
+                return bad_request(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("invalid multipart request: {message}"),
+                );
+            }
+        }
+    } else {
+        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => bytes,
+            Err(err) if is_too_large(&err) => return too_large(state.config.max_body_bytes as u64),
+            Err(err) => {
+                return bad_request(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("cannot read the body: {err}"),
+                );
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(batch) => batch,
+            Err(err) => {
+                return bad_request(
+                    StatusCode::BAD_REQUEST,
+                    ty,
+                    &format!("invalid JSON body: {err}"),
+                );
+            }
+        }
+    };
+    let caller = Caller { actor, key };
+    execute_http(&state, &headers, ty, batch, Method::POST, &caller).await
+}
+
+/// `application/json`, optionally with `charset=utf-8`.
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or_default().trim();
+    let charset_ok = parts.all(|p| {
+        p.trim()
+            .strip_prefix("charset=")
+            .is_none_or(|c| c.trim_matches('"').eq_ignore_ascii_case("utf-8"))
+    });
+    media.eq_ignore_ascii_case("application/json") && charset_ok
+}
+
+/// Who sent the request and whose budget pays for it.
+struct Caller {
+    actor: Actor,
+    key: ClientKey,
+}
+
+/// One operation's outcome, before it becomes (part of) an HTTP response.
+struct Outcome {
+    /// What the operation alone would be answered with.
+    status: StatusCode,
+    /// Seconds to wait, when the budget refused it.
+    retry_after: Option<u64>,
+    body: String,
+}
+
+async fn execute_http(
+    state: &AppState,
+    headers: &HeaderMap,
+    ty: ResponseType,
+    batch: BatchRequest,
+    method: Method,
+    caller: &Caller,
+) -> HttpResponse {
+    if batch.iter().any(|request| request.query.trim().is_empty()) {
+        return bad_request(
+            StatusCode::BAD_REQUEST,
+            ty,
+            "a GraphQL request needs a non-empty `query`",
+        );
+    }
+    let requests = match batch {
+        BatchRequest::Single(request) => {
+            let outcome = execute_one(state, headers, ty, request, &method, caller).await;
+            return respond(ty, outcome.status, outcome.retry_after, outcome.body);
+        }
+        BatchRequest::Batch(requests) => requests,
+    };
+    if requests.is_empty() || requests.len() > state.config.max_batch_size {
+        return bad_request(
+            StatusCode::BAD_REQUEST,
+            ty,
+            &format!(
+                "a batch holds 1 to {} operations",
+                state.config.max_batch_size
+            ),
+        );
+    }
+    if method == Method::GET {
+        return bad_request(
+            StatusCode::BAD_REQUEST,
+            ty,
+            "batches must be sent with POST",
+        );
+    }
+    let mut outcomes = Vec::with_capacity(requests.len());
+    for request in requests {
+        outcomes.push(execute_one(state, headers, ty, request, &method, caller).await);
+    }
+    // A batch succeeds as a whole; per-operation failures are in each body.
+    // Only when every operation failed the same way does the status say so.
+    let first = outcomes[0].status;
+    let status = if first != StatusCode::OK && outcomes.iter().all(|o| o.status == first) {
+        first
+    } else {
+        StatusCode::OK
+    };
+    let retry_after = outcomes.iter().filter_map(|o| o.retry_after).max();
+    let bodies: Vec<String> = outcomes.into_iter().map(|o| o.body).collect();
+    respond(ty, status, retry_after, format!("[{}]", bodies.join(",")))
+}
+
+fn respond(
+    ty: ResponseType,
+    status: StatusCode,
+    retry_after: Option<u64>,
+    body: String,
+) -> HttpResponse {
+    let mut response = (status, [(header::CONTENT_TYPE, ty.content_type())], body).into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    }
+    if let (StatusCode::TOO_MANY_REQUESTS, Some(seconds)) = (status, retry_after) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// Runs one operation.
+async fn execute_one(
+    state: &AppState,
+    headers: &HeaderMap,
+    ty: ResponseType,
+    request: Request,
+    method: &Method,
+    caller: &Caller,
+) -> Outcome {
+    let limits = PageLimits {
+        default_size: u64::from(state.config.default_page_size),
+        max_size: u64::from(state.config.max_page_size),
+    };
+    let mut request = request
+        .data(RequestState::new(
+            state.db.clone(),
+            caller.actor.clone(),
+            limits,
+            std::time::Duration::from_micros(state.config.dataloader_delay_micros),
+        ))
+        .data(state.files.clone())
+        .data(Payer {
+            budgets: state.budgets.clone(),
+            key: caller.key,
+        });
+    if method == Method::GET {
+        request = request.data(ReadOnlyTransport);
+    }
+    let response = state.schema.execute(request).await;
+    finish_response(state, ty, response, &request_id(headers))
+}
+
+/// Gives every error a code, masks uncoded resolver errors as INTERNAL (the
+/// detail goes to the log), leaves `data` out of request errors, and picks
+/// the status: a request error is 400 under
+/// `application/graphql-response+json` (200 under `application/json`, as
+/// the legacy rules say), a mutation over GET 405, a refused budget 429.
+fn finish_response(
+    state: &AppState,
+    ty: ResponseType,
+    response: Response,
+    request_id: &str,
+) -> Outcome {
+    let is_request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let errors: Vec<ServerError> = response
+        .errors
+        .into_iter()
+        .map(|error| coded_error(state, error, is_request_error, request_id))
+        .collect();
+    let code_of = |e: &ServerError| {
+        e.extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+    };
+    let first_code = errors.first().and_then(code_of);
+    let mut retry_after = None;
+    let status = match (is_request_error, first_code.as_deref()) {
+        (true, Some(code)) if code == ErrorCode::MethodNotAllowed.as_str() => {
+            StatusCode::METHOD_NOT_ALLOWED
+        }
+        (true, Some(code)) if code == ErrorCode::RateLimited.as_str() => {
+            retry_after = errors
+                .first()
+                .and_then(|e| e.extensions.as_ref())
+                .and_then(|ext| ext.get("retryAfter"))
+                .and_then(|v| match v {
+                    async_graphql::Value::Number(n) => n.as_u64(),
+                    _ => None,
+                });
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        (true, _) if ty == ResponseType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    let body = Body {
+        data: (!is_request_error).then_some(&response.data),
+        errors: &errors,
+        extensions: &response.extensions,
+    };
+    let text = serde_json::to_string(&body).unwrap_or_else(|err| {
+        tracing::error!(%err, %request_id, "cannot serialize a response");
+        json!({ "errors": [{ "message": INTERNAL_MESSAGE, "extensions": { "code": "INTERNAL", "requestId": request_id } }] })
+            .to_string()
+    });
+    Outcome {
+        status,
+        retry_after,
+        body: text,
+    }
+}
+
+fn coded_error(
+    state: &AppState,
+    mut error: ServerError,
+    is_request_error: bool,
+    request_id: &str,
+) -> ServerError {
+    let existing = error
+        .extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .and_then(|code| match code {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+    let code = match existing {
+        Some(code) => code,
+        None if is_request_error => ErrorCode::ValidationFailed.as_str().to_owned(),
+        None => {
+            tracing::error!(message = %error.message, path = ?error.path, %request_id, "uncoded resolver error masked");
+            error.message = INTERNAL_MESSAGE.to_owned();
+            ErrorCode::Internal.as_str().to_owned()
+        }
+    };
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code.as_str());
+    if code == ErrorCode::Internal.as_str() {
+        extensions.set("requestId", request_id);
+    }
+    state
+        .metrics
+        .graphql_errors
+        .with_label_values(&[code.as_str()])
+        .inc();
+    error
+}
+
+/// The response body, serialized straight from async-graphql's values.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
+        );
+        headers
+    }
+
+    #[test]
+    fn negotiates_the_response_type() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(ResponseType::Json));
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json")),
+            Some(ResponseType::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/json;q=0.9, application/graphql-response+json"
+            )),
+            Some(ResponseType::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/json, application/graphql-response+json"
+            )),
+            Some(ResponseType::Json)
+        );
+        assert_eq!(negotiate(&accept("*/*")), Some(ResponseType::Json));
+        assert_eq!(negotiate(&accept("text/xml")), None);
+    }
+}

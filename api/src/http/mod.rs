@@ -1,0 +1,162 @@
+//! The axum router: `/graphql` (GET and POST, GraphiQL in a browser; POST
+//! as JSON, or as `multipart/form-data` for file uploads following the
+//! GraphQL multipart request spec), `/files/{versionId}` (downloads),
+//! `/auth/*` (login), `/unsubscribe` (one-click, from alert e-mails),
+//! `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS,
+//! the client address, and body limits (`max_body_bytes`, or
+//! `max_upload_bytes` more for multipart uploads).
+
+pub mod body;
+pub mod client_ip;
+pub mod error;
+pub mod graphql;
+pub mod multipart;
+pub mod rate;
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, MatchedPath, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response as HttpResponse},
+    routing::get,
+};
+use sea_orm::DatabaseConnection;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{config::Config, graphql::PactumSchema, metrics::Metrics, ratelimit::Budgets};
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// Login providers, session settings, trusted origins.
+    pub auth: Arc<crate::auth::AuthState>,
+    /// The GraphQL schema.
+    pub schema: PactumSchema,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// Process metrics.
+    pub metrics: Metrics,
+    /// File storage and the upload limit.
+    pub files: crate::storage::Files,
+    /// Signs and checks one-click unsubscribe links.
+    pub notify_key: crate::notify::unsubscribe::UnsubscribeKey,
+    /// Every client's budget of cost points.
+    pub budgets: Arc<Budgets>,
+}
+
+/// Why the router could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RouterError {
+    /// A configured CORS origin is not a valid header value.
+    #[error("invalid CORS origin `{0}`")]
+    InvalidOrigin(String),
+}
+
+/// Builds the whole HTTP application.
+pub fn router(state: AppState) -> Result<Router, RouterError> {
+    let body_limit = state.config.max_body_bytes;
+    let auth = Router::new()
+        .route("/auth/providers", get(crate::auth::list_providers))
+        .route("/auth/login/{provider}", get(crate::auth::login))
+        .route("/auth/callback/{provider}", get(crate::auth::callback))
+        .route("/auth/logout", axum::routing::post(crate::auth::logout))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate::limit_logins,
+        ));
+    let origins = state
+        .config
+        .cors_allowed_origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o).map_err(|_| RouterError::InvalidOrigin(o.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_credentials(true)
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
+    Ok(Router::new()
+        .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
+        .route("/files/{version_id}", get(crate::files::download))
+        .merge(auth)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route(
+            "/unsubscribe",
+            get(crate::notify::unsubscribe::confirm).post(crate::notify::unsubscribe::unsubscribe),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), track))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), client_ip::client_ip))
+        .layer(middleware::from_fn_with_state(state.clone(), body::limit_body))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let request_id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), %request_id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state))
+}
+
+/// Records request count and latency per route.
+async fn track(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> HttpResponse {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(req).await;
+    state
+        .metrics
+        .http_requests
+        .with_label_values(&[route.as_str(), response.status().as_str()])
+        .inc();
+    state
+        .metrics
+        .http_duration
+        .with_label_values(&[route.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> HttpResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
