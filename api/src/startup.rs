@@ -76,6 +76,9 @@ impl Application {
         let files = crate::storage::Files {
             storage: crate::storage::from_config(&config)?,
             max_upload_bytes: u64::try_from(config.max_upload_bytes).unwrap_or(u64::MAX),
+            checks: Arc::new(tokio::sync::Semaphore::new(
+                crate::storage::CONCURRENT_CHECKS,
+            )),
         };
         let notify_key = UnsubscribeKey::load(&config).map_err(StartupError::UnsubscribeKey)?;
         let config = Arc::new(config);

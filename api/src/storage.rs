@@ -97,7 +97,14 @@ pub struct Files {
     pub storage: Arc<dyn Storage>,
     /// Largest file accepted by an upload.
     pub max_upload_bytes: u64,
+    /// Uploads whose content is being checked at once: a check may hold a
+    /// PDF in memory or decode an image (up to 256 MiB), so a burst of
+    /// uploads waits its turn instead of exhausting memory.
+    pub checks: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many uploads are checked at once ([`Files::checks`]).
+pub const CONCURRENT_CHECKS: usize = 2;
 
 /// The storage the configuration asks for.
 pub fn from_config(config: &Config) -> Result<Arc<dyn Storage>, StorageError> {

@@ -225,4 +225,43 @@ mod tests {
                 .contains("1900 to 2200")
         );
     }
+    /// Strings made mostly of what dates are made of, so the properties
+    /// meet near-misses, not only noise.
+    fn date_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(
+                prop::sample::select(
+                    &[
+                        '0', '1', '2', '9', '-', '+', ':', 'T', 'Z', '.', ' ', '\u{662}'
+                    ][..]
+                ),
+                0..32
+            )
+            .prop_map(String::from_iter),
+            (-300_000i32..300_000, 0u32..15, 0u32..33, 0u32..26, 0u32..62)
+                .prop_map(|(y, m, d, h, s)| format!("{y:04}-{m:02}-{d:02}T{h:02}:{s:02}:{s:02}Z")),
+            (-300_000i32..300_000, 0u32..15, 0u32..33)
+                .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn days_never_panic_and_what_they_accept_round_trips(text in date_like()) {
+            if let Ok(day) = parse_date(&text) {
+                proptest::prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&day.year()));
+                proptest::prop_assert_eq!(day.format("%Y-%m-%d").to_string(), text);
+            }
+        }
+
+        #[test]
+        fn instants_never_panic_and_stay_in_range(text in date_like()) {
+            if let Ok(instant) = parse_instant(&text) {
+                proptest::prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&instant.year()));
+                proptest::prop_assert_eq!(parse_instant(&instant.to_rfc3339()).ok(), Some(instant));
+            }
+        }
+    }
 }

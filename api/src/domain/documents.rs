@@ -667,12 +667,18 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
         ));
     }
     let name_for_sniffing = file_name.clone();
+    let turn = files
+        .checks
+        .acquire()
+        .await
+        .map_err(|err| io_error(std::io::Error::other(err)))?;
     let (content, inspection) = tokio::task::spawn_blocking(move || {
         media::inspect(&mut content, &name_for_sniffing).map(|i| (content, i))
     })
     .await
     .map_err(|err| io_error(std::io::Error::other(err)))?
     .map_err(io_error)?;
+    drop(turn);
     let media_type = match &inspection.detected {
         Detected::Allowed(media) => *media,
         Detected::Refused(found) => {

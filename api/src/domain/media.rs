@@ -20,6 +20,8 @@
 //! - text is a file that is valid UTF-8 without NUL bytes; it is Markdown
 //!   when its name ends in `.md` or `.markdown`, plain text otherwise.
 
+#[cfg(test)]
+mod fuzz;
 mod images;
 mod office;
 mod pdf;
