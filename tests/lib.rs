@@ -196,6 +196,19 @@ impl TestApp {
         body["errors"][0]["message"].as_str().unwrap_or_default()
     }
 
+    /// Fails the test unless the server still answers `/healthz` with 200
+    /// (after a hostile request: it neither crashed nor stalled).
+    pub async fn assert_alive(&self) {
+        let status = self
+            .client
+            .get(format!("{}/healthz", self.address))
+            .send()
+            .await
+            .expect("the server answers /healthz")
+            .status();
+        assert_eq!(status, 200, "/healthz");
+    }
+
     /// SQL statements the server has run so far (from `/metrics`).
     pub async fn statements(&self) -> u64 {
         let text = self

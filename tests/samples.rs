@@ -291,3 +291,24 @@ pub fn ods() -> Vec<u8> {
         r#"<office:spreadsheet><table:table table:name="Indicatori"><table:table-row><table:table-cell office:value-type="float" office:value="42"><text:p>42</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>"#,
     )
 }
+
+/// An ODT whose `content.xml` is not well-formed (`<text:p>` never
+/// closed).
+pub fn odt_malformed() -> Vec<u8> {
+    odf(
+        "application/vnd.oasis.opendocument.text",
+        "<office:text><text:p>Ghid</office:text>",
+    )
+}
+
+/// An XLSX whose workbook part is not XML at all.
+pub fn xlsx_malformed() -> Vec<u8> {
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", &package_rels("xl/workbook.xml")),
+        (
+            "xl/workbook.xml",
+            b"<workbook><sheets><sheet name=\"x\"></workbook",
+        ),
+    ])
+}

@@ -220,6 +220,19 @@ pub struct Config {
     /// `PACTUM_PURGE_RETENTION_DAYS`: how long used, revoked or expired
     /// invitations stay listed before they are deleted.
     pub purge_retention_days: u32,
+    /// `PACTUM_HEADER_TIMEOUT_SECONDS`: a connection that has not sent a
+    /// request's headers this long after it opened (or after the previous
+    /// response) is closed.
+    pub header_timeout_seconds: u64,
+    /// `PACTUM_BODY_IDLE_TIMEOUT_SECONDS`: a request body that sends
+    /// nothing for this long is answered 408.
+    pub body_idle_timeout_seconds: u64,
+    /// `PACTUM_MAX_CONNECTIONS`: open connections this node accepts; more
+    /// are closed at once.
+    pub max_connections: usize,
+    /// `PACTUM_MAX_CONNECTIONS_PER_IP`: open connections one client address
+    /// (IPv6 by /64) may hold; trusted proxies are exempt.
+    pub max_connections_per_ip: usize,
 }
 
 /// How the SMTP connection is protected.
@@ -264,11 +277,30 @@ impl DatabaseUrl {
 impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match url::Url::parse(&self.0) {
-            Ok(mut url) if url.password().is_some() => {
-                let _ = url.set_password(Some("[REDACTED]"));
+            Ok(mut url) => {
+                if url.password().is_some() {
+                    let _ = url.set_password(Some("[REDACTED]"));
+                }
+                // sqlx also takes `?password=…` (and `sslpassword`).
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let hidden = k.to_ascii_lowercase().contains("pass");
+                        (
+                            k.into_owned(),
+                            if hidden {
+                                "[REDACTED]".into()
+                            } else {
+                                v.into_owned()
+                            },
+                        )
+                    })
+                    .collect();
+                if !pairs.is_empty() {
+                    url.query_pairs_mut().clear().extend_pairs(pairs);
+                }
                 write!(f, "{:?}", url.as_str())
             }
-            Ok(_) => write!(f, "{:?}", self.0),
             Err(_) if self.0.is_empty() => f.write_str("\"\""),
             Err(_) => f.write_str("[unparsable URL, REDACTED]"),
         }
@@ -389,6 +421,10 @@ impl Default for Config {
             client_ip_header: "x-forwarded-for".into(),
             purge_interval_seconds: 3_600,
             purge_retention_days: 30,
+            header_timeout_seconds: 20,
+            body_idle_timeout_seconds: 30,
+            max_connections: 4_096,
+            max_connections_per_ip: 128,
         }
     }
 }
@@ -466,6 +502,15 @@ impl Config {
                 "mail_from `{}` is not an e-mail address",
                 self.mail_from
             )));
+        }
+        if self.header_timeout_seconds == 0
+            || self.body_idle_timeout_seconds == 0
+            || self.max_connections == 0
+            || self.max_connections_per_ip == 0
+        {
+            return Err(ConfigError::Inconsistent(
+                "header and body timeouts and connection limits must be positive".into(),
+            ));
         }
         if self.max_tokens == 0 || self.max_nesting == 0 {
             return Err(ConfigError::Inconsistent(
@@ -589,6 +634,12 @@ mod tests {
             assert!(shown.contains("REDACTED"), "{shown}");
         }
         assert!(config.database_url().contains("PgPw-canary-4d1c"));
+        let in_query = DatabaseUrl::new(
+            "postgres://db.example.ro/pactum?user=pactum&password=QueryPw-canary&sslmode=require",
+        );
+        let shown = format!("{in_query:?}");
+        assert!(!shown.contains("QueryPw-canary"), "{shown}");
+        assert!(shown.contains("sslmode=require"), "{shown}");
         assert_eq!(
             secrecy::ExposeSecret::expose_secret(&config.smtp_password),
             "smtp-canary-51c2"

@@ -9,7 +9,6 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod files;
 pub mod graphql;
 pub mod http;
 pub mod jobs;

@@ -1,8 +1,10 @@
 //! Budgets of cost points, one per client: an anonymous client IP (IPv6 by
-//! its /64, the block one subscriber is given), a session or an API token.
-//! A GraphQL operation costs its query complexity, every HTTP request one
-//! point at the door (so refused documents cost too), a download a fixed
-//! price; login routes have a per-IP request rate of their own. Points come
+//! its /64, the block one subscriber is given), a logged-in person or an API
+//! token. Every HTTP request costs its IP one point at the door, before its
+//! credentials are looked up (so floods of bad tokens stop there too); a
+//! GraphQL operation costs its principal its parse price and its
+//! complexity, a download a fixed price; login routes have a per-IP request
+//! rate of their own. Points come
 //! back continuously (a GCRA bucket from the `governor` crate, the
 //! leaky-bucket model Shopify's GraphQL API documents), so a dashboard that
 //! stays within the rate is never refused while a flood is held to it.
@@ -26,11 +28,10 @@ use crate::{config::Config, domain::actor::Actor};
 pub enum ClientKey {
     /// An anonymous client, by IP (IPv6 by /64 prefix).
     Ip(IpAddr),
-    /// A logged-in person's session.
-    Session(i64),
-    /// A person acting without a session (operators' tools).
+    /// A logged-in person, all their sessions together (logging in again
+    /// gives no fresh budget).
     User(i64),
-    /// An organization's API token.
+    /// An organization's API token (each integration its own budget).
     Token(i64),
 }
 
@@ -39,9 +40,7 @@ impl ClientKey {
     pub fn of(actor: &Actor, ip: IpAddr) -> Self {
         match actor {
             Actor::Anonymous => Self::ip(ip),
-            Actor::User(user) => user
-                .session_id
-                .map_or(Self::User(user.user_id), Self::Session),
+            Actor::User(user) => Self::User(user.user_id),
             Actor::Token(token) => Self::Token(token.token_id),
         }
     }

@@ -51,6 +51,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    config: Arc<Config>,
     budgets: Arc<crate::ratelimit::Budgets>,
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
@@ -103,10 +104,12 @@ impl Application {
             metrics,
             notify_key,
         };
+        let state_config = Arc::clone(&state.config);
         let router = router(state)?;
         Ok(Self {
             listener,
             router,
+            config: Arc::clone(&state_config),
             budgets,
             db,
             expiry_interval,
@@ -154,13 +157,8 @@ impl Application {
             .map(|notifier| notifier.spawn(stopped))
             .unwrap_or_default();
         let sweeper = tokio::spawn(forget_idle_budgets(self.budgets, stopped_sweeper));
-        let served = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let served =
+            crate::http::serve::serve(self.listener, self.router, &self.config, shutdown).await;
         if let Some(task) = expiry {
             task.abort();
         }

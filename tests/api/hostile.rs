@@ -14,18 +14,6 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The server still answers.
-async fn assert_alive(app: &TestApp) {
-    let status = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .expect("the server answers /healthz")
-        .status();
-    assert_eq!(status, 200);
-}
-
 /// The first error's `extensions.limit`.
 fn limit(body: &Value) -> &str {
     body["errors"][0]["extensions"]["limit"]
@@ -77,13 +65,13 @@ async fn value_literals_nested_thousands_deep_are_refused_before_parsing() {
             "{body}"
         );
         assert_eq!(limit(&body), "MAX_NESTING", "{body}");
-        assert_alive(&app).await;
+        app.assert_alive().await;
     }
     for query in [nested_list(2_000), nested_object(2_000)] {
         let (status, body) = get(&app, &query).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(limit(&body), "MAX_NESTING", "{body}");
-        assert_alive(&app).await;
+        app.assert_alive().await;
     }
     // In a batch and under the graphql-response media type too.
     let batch = json!([{ "query": "{ __typename }" }, { "query": nested_list(2_000) }]);
@@ -107,7 +95,7 @@ async fn value_literals_nested_thousands_deep_are_refused_before_parsing() {
         json!({}),
     )
     .await;
-    assert_alive(&app).await;
+    app.assert_alive().await;
 }
 
 #[tokio::test]
@@ -127,7 +115,7 @@ async fn deeply_nested_variables_are_refused_as_bad_json() {
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(TestApp::codes(&body), ["BAD_REQUEST"], "{body}");
-    assert_alive(&app).await;
+    app.assert_alive().await;
 }
 
 /// `query { ...F0 } fragment F0 on Query { ...F1 ...F1 } … F{levels} {
@@ -147,24 +135,53 @@ fn fan_out(levels: usize) -> String {
 #[tokio::test]
 async fn fragment_fan_out_is_refused_without_expanding_it() {
     let app = TestApp::spawn().await;
-    // 2^40 fields: expanding it would not finish in a lifetime.
-    for levels in [24, 40] {
-        let body = app.query(&fan_out(levels), json!({})).await;
+    // 2^24 selections: about 8 s of one core before the guard.
+    let body = app.query(&fan_out(24), json!({})).await;
+    assert_eq!(
+        TestApp::codes(&body),
+        ["GRAPHQL_VALIDATION_FAILED"],
+        "{body}"
+    );
+    assert_eq!(limit(&body), "MAX_COMPLEXITY", "{body}");
+    assert!(
+        TestApp::message(&body).contains("fragments included"),
+        "{body}"
+    );
+    // 2^40, and spreads nested past the limit: refused for the nesting.
+    let body = app.query(&fan_out(40), json!({})).await;
+    assert_eq!(limit(&body), "MAX_NESTING", "{body}");
+    // Ten spreads a level of fragments that end in an unknown one: the
+    // walk async-graphql does before validation would visit 10^10 of them.
+    let mut unknown = String::from("query { ...F0 }");
+    for level in 0..10 {
+        let spreads = format!(" ...F{}", level + 1).repeat(10);
+        unknown.push_str(&format!(" fragment F{level} on Query {{{spreads} }}"));
+    }
+    unknown.push_str(" fragment F10 on Query { ...Nope }");
+    let body = app.query(&unknown, json!({})).await;
+    assert_eq!(
+        TestApp::codes(&body),
+        ["GRAPHQL_VALIDATION_FAILED"],
+        "{body}"
+    );
+    assert!(TestApp::message(&body).contains("Nope"), "{body}");
+    // Fragment cycles are refused as before.
+    for cycle in [
+        "{ ...F } fragment F on Query { ...F }",
+        "{ ...F } fragment F on Query { __typename ...G } fragment G on Query { ...F }",
+    ] {
+        let body = app.query(cycle, json!({})).await;
         assert_eq!(
             TestApp::codes(&body),
             ["GRAPHQL_VALIDATION_FAILED"],
             "{body}"
         );
-        assert_eq!(limit(&body), "MAX_COMPLEXITY", "{body}");
-        assert!(
-            TestApp::message(&body).contains("fragments included"),
-            "{body}"
-        );
+        assert!(TestApp::message(&body).contains("within itself"), "{body}");
     }
     // The same shape within the limit runs.
     let body = app.query(&fan_out(4), json!({})).await;
     assert_eq!(body["data"]["__typename"], "Query", "{body}");
-    assert_alive(&app).await;
+    app.assert_alive().await;
 }
 
 #[tokio::test]
@@ -180,7 +197,7 @@ async fn documents_over_the_token_limit_are_refused_unparsed() {
     );
     assert_eq!(limit(&body), "MAX_TOKENS", "{body}");
     assert!(TestApp::message(&body).contains("5000 tokens"), "{body}");
-    assert_alive(&app).await;
+    app.assert_alive().await;
 
     let app = TestApp::spawn_with(|c| c.max_tokens = 10).await;
     // `{ a: __typename b: __typename }` is 8 tokens; one more alias is 11.
@@ -248,7 +265,7 @@ async fn oversized_bodies_of_any_size_get_a_413_with_the_json_error() {
             answer.to_lowercase().contains("connection: close"),
             "{answer}"
         );
-        assert_alive(&app).await;
+        app.assert_alive().await;
     }
     // A client that waits for `100 Continue` is answered without sending.
     let address = app.address.trim_start_matches("http://").to_owned();
@@ -266,7 +283,7 @@ async fn oversized_bodies_of_any_size_get_a_413_with_the_json_error() {
     let n = stream.read(&mut answer).await.unwrap();
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    assert_alive(&app).await;
+    app.assert_alive().await;
 }
 
 /// An organization with a PRIVATE document and a READ_WRITE token of it.
@@ -443,11 +460,121 @@ async fn multipart_forms_are_bounded_and_checked() {
         assert_eq!(got, status, "{what}: {body}");
         let codes = TestApp::codes(if body.is_array() { &body[0] } else { &body });
         assert_eq!(codes, [code], "{what}: {body}");
-        assert_alive(&app).await;
+        app.assert_alive().await;
     }
     assert_eq!(
         versions(&app).await,
         before + 1,
         "only the well-formed upload stored a version"
     );
+}
+
+#[tokio::test]
+async fn forged_file_references_are_refused_without_a_panic() {
+    let app = TestApp::spawn().await;
+    let (token, document) = uploader(&app).await;
+    let before = versions(&app).await;
+    let mutation = "mutation($input: AddDocumentVersionInput!) { addDocumentVersion(input: $input) { version { number } userErrors { code } } }";
+    for forged in [
+        "#__graphql_file__:x",
+        "#__graphql_file__:7",
+        "#__graphql_file__:",
+    ] {
+        // As a variable, anonymously and with a token.
+        for bearer in [None, Some(token.as_str())] {
+            let (status, body) = app
+                .post_json_as(
+                    bearer,
+                    json!({ "query": mutation, "variables": { "input": { "documentId": document, "file": forged } } }),
+                )
+                .await;
+            assert_eq!(status, 200, "{forged}: {body}");
+            assert_eq!(
+                TestApp::codes(&body),
+                ["BAD_USER_INPUT"],
+                "{forged}: {body}"
+            );
+        }
+        // As a literal.
+        let literal = format!(
+            "mutation {{ addDocumentVersion(input: {{ documentId: \"{document}\", file: \"{forged}\" }}) {{ version {{ number }} }} }}"
+        );
+        let (status, body) = app
+            .post_json_as(Some(&token), json!({ "query": literal }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(TestApp::codes(&body), ["BAD_USER_INPUT"], "{body}");
+        app.assert_alive().await;
+    }
+    assert_eq!(versions(&app).await, before);
+}
+
+#[tokio::test]
+async fn slow_clients_are_cut_off_and_connections_capped() {
+    let app = TestApp::spawn_with(|c| {
+        c.header_timeout_seconds = 1;
+        c.body_idle_timeout_seconds = 1;
+        c.max_connections_per_ip = 4;
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let wait = std::time::Duration::from_secs(10);
+
+    // Headers trickling in: the connection is closed.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"POST /graphql HTTP/1.1\r\nHost: loc")
+        .await
+        .unwrap();
+    let mut buffer = Vec::new();
+    let closed = tokio::time::timeout(wait, slow.read_to_end(&mut buffer)).await;
+    assert!(closed.is_ok(), "a connection without headers stays open");
+
+    // A body that stops arriving: 408 with the JSON error.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(
+        b"POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(wait, slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "a stalled body is never answered");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+
+    // Four idle connections are the most one address may hold; a fifth
+    // is closed at once, and the others answer.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    // Let the server take them before the fifth arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut fifth = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _ = fifth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await;
+    let mut refused = Vec::new();
+    let _ = tokio::time::timeout(wait, fifth.read_to_end(&mut refused)).await;
+    assert!(
+        !String::from_utf8_lossy(&refused).contains("200 OK"),
+        "a fifth connection was served"
+    );
+    let mut first = held.remove(0);
+    first
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut ok = Vec::new();
+    tokio::time::timeout(wait, first.read_to_end(&mut ok))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&ok).starts_with("HTTP/1.1 200"));
+    drop(held);
+    drop(first);
+    // Once they are gone, the address is served again.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.assert_alive().await;
 }

@@ -272,13 +272,7 @@ async fn stale_sessions_logins_and_invitations_are_purged_and_fresh_ones_kept() 
         data["organizationBySlug"]["invitations"],
         json!([{ "email": "open@example.ro" }])
     );
-    let health = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200);
+    app.assert_alive().await;
 }
 
 /// With a one-hour interval only the round at start can delete anything:

@@ -93,18 +93,6 @@ async fn world() -> World {
     }
 }
 
-/// The server still answers.
-async fn assert_alive(app: &TestApp) {
-    let status = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .expect("the server answers /healthz")
-        .status();
-    assert_eq!(status, 200);
-}
-
 /// One top-level BAD_USER_INPUT naming `field`, under a 200 (JSON).
 fn assert_bad_input(status: u16, body: &Value, field: &str, what: &str) {
     assert_eq!(status, 200, "{what}: {body}");
@@ -223,7 +211,7 @@ async fn bad_dates_in_query_filters_are_bad_user_input_as_literals_and_variables
             &format!("agreements {bad:?}"),
         );
     }
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 
     // Real days still filter, leap days included, and days and instants
     // are written as before.
@@ -300,7 +288,7 @@ async fn bad_dates_in_mutations_are_bad_user_input_and_store_nothing() {
         );
     }
     assert_eq!(api_token::Entity::find().count(&w.app.db).await.unwrap(), 0);
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 
     // A real instant with an offset is taken and sent back in UTC.
     let soon = (chrono::Utc::now() + chrono::Duration::days(30))
@@ -360,7 +348,7 @@ async fn control_characters_in_titles_are_refused_and_store_nothing() {
     }
     assert_eq!(w.documents().await, before);
     assert_eq!(w.activities().await, 0);
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 }
 
 #[tokio::test]
@@ -454,7 +442,7 @@ async fn line_breaks_belong_to_running_text_not_to_titles() {
         organization::Entity::find().count(&w.app.db).await.unwrap(),
         2
     );
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 }
 
 #[tokio::test]
@@ -517,7 +505,7 @@ async fn each_field_has_its_limit_in_characters() {
 
     assert_eq!(w.documents().await, documents);
     assert_eq!(w.activities().await, 0);
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 }
 
 /// Sends `addDocumentVersion` as a multipart request with a UTF-8 text
@@ -574,7 +562,7 @@ async fn upload_file_names_keep_their_last_segment_and_are_bounded() {
     assert_eq!(user_error(payload), ("file".into(), "INVALID_INPUT".into()));
     assert!(payload["version"].is_null());
     assert_eq!(versions().await, before);
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 
     // Folders, from either kind of system, are dropped.
     for (sent, kept) in [
@@ -638,7 +626,7 @@ async fn search_terms_and_filter_lists_are_bounded() {
     let (status, body) = w.post(None, search, json!({ "s": "  Integritate " })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["documents"]["totalCount"], 1, "{body}");
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 }
 
 #[tokio::test]
@@ -653,7 +641,7 @@ async fn too_many_party_ids_are_refused_before_any_lookup() {
         ("partyIds".into(), "INVALID_INPUT".into())
     );
     assert_eq!(agreement::Entity::find().count(&w.app.db).await.unwrap(), 0);
-    assert_alive(&w.app).await;
+    w.app.assert_alive().await;
 }
 
 /// The limits the schema states, per input field, are the rules' limits.

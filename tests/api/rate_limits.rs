@@ -192,18 +192,28 @@ async fn refused_credentials_and_refused_documents_cost_too() {
         c.rate_limit_anonymous_burst = 10;
     })
     .await;
+    // Bad tokens: a point each at the door, before the lookup; about ten
+    // (one point a second comes back) spend the address.
     let client = client_from("127.0.0.1");
-    // Ten bad tokens: a point each at the door, then the address is spent.
-    for _ in 0..10 {
+    let mut unauthenticated = 0;
+    let refused = loop {
         let answer = ask(&app, &client, Some("pct_t_not-a-real-token"), &[]).await;
-        assert_eq!(answer.status, 401, "{}", answer.body);
-    }
-    assert_refused(&ask(&app, &client, Some("pct_t_not-a-real-token"), &[]).await);
+        if answer.status != 401 {
+            break answer;
+        }
+        unauthenticated += 1;
+        assert!(unauthenticated <= 20, "bad tokens are never refused");
+    };
+    assert!((10..=13).contains(&unauthenticated), "{unauthenticated}");
+    assert_refused(&refused);
     assert_refused(&ask(&app, &client, None, &[]).await);
 
-    // Documents refused before they run pay the point at the door.
+    // Documents the parser refuses pay the door and their parse price (a
+    // point each here): about five spend the address, and each answer
+    // says what it cost.
     let client = client_from("127.0.0.3");
-    for _ in 0..10 {
+    let mut parsed = 0;
+    let refused = loop {
         let response = client
             .post(app.graphql_url())
             .header("content-type", "application/json")
@@ -211,9 +221,40 @@ async fn refused_credentials_and_refused_documents_cost_too() {
             .send()
             .await
             .unwrap();
+        if response.status() == 429 {
+            break response;
+        }
         assert_eq!(response.status(), 200);
-    }
-    assert_refused(&ask(&app, &client, None, &[]).await);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(TestApp::codes(&body), ["GRAPHQL_PARSE_FAILED"], "{body}");
+        assert_eq!(
+            body["extensions"]["cost"]["requestedQueryCost"], 1,
+            "{body}"
+        );
+        assert!(
+            body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"].is_number(),
+            "{body}"
+        );
+        parsed += 1;
+        assert!(parsed <= 20, "refused documents are free");
+    };
+    assert!((5..=8).contains(&parsed), "{parsed}");
+    assert!(refused.headers().get("retry-after").is_some());
+
+    // A batch pays for each of its operations.
+    let client = client_from("127.0.0.6");
+    let batch: Vec<Value> = (0..10)
+        .map(|_| json!({ "query": "{ not graphql" }))
+        .collect();
+    let response = client
+        .post(app.graphql_url())
+        .header("content-type", "application/json")
+        .body(Value::Array(batch).to_string())
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(TestApp::codes(&body[9]), ["RATE_LIMITED"], "{body}");
 }
 
 #[tokio::test]

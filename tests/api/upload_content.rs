@@ -94,16 +94,6 @@ async fn versions_with(app: &TestApp, sha256: &str) -> u64 {
         .unwrap()
 }
 
-async fn assert_alive(app: &TestApp) {
-    let response = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .expect("the server answers /healthz");
-    assert_eq!(response.status().as_u16(), 200);
-}
-
 #[tokio::test]
 async fn files_that_only_look_like_an_accepted_type_are_refused_and_nothing_is_stored() {
     let s = setup().await;
@@ -133,6 +123,18 @@ async fn files_that_only_look_like_an_accepted_type_are_refused_and_nothing_is_s
             samples::docx_malformed(),
             "the file looks like a Word document (DOCX) but is not a valid one \
              (word/document.xml: it is not well-formed XML",
+        ),
+        (
+            "ghid.odt",
+            "application/vnd.oasis.opendocument.text",
+            samples::odt_malformed(),
+            "the file looks like an OpenDocument text (ODT) but is not a valid one (",
+        ),
+        (
+            "indicatori.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            samples::xlsx_malformed(),
+            "the file looks like an Excel workbook (XLSX) but is not a valid one (",
         ),
         (
             "bomba.docx",
@@ -166,7 +168,7 @@ async fn files_that_only_look_like_an_accepted_type_are_refused_and_nothing_is_s
             "{name}: no path in {message}"
         );
         assert_eq!(versions_with(&s.app, &sha256(bytes)).await, 0, "{name}");
-        assert_alive(&s.app).await;
+        s.app.assert_alive().await;
     }
     assert_eq!(versions(&s.app).await, before);
     assert_eq!(files_in(&s.app.files_dir), Vec::<PathBuf>::new());
@@ -257,5 +259,5 @@ async fn real_files_of_each_checked_type_are_stored_with_their_type_and_download
         );
     }
     assert_eq!(versions(&s.app).await, before + cases.len() as u64);
-    assert_alive(&s.app).await;
+    s.app.assert_alive().await;
 }

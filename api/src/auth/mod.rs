@@ -31,7 +31,8 @@ use crate::{
         secrets::{API_TOKEN_PREFIX, SESSION_PREFIX, digest, new_secret},
         sessions::{self, SessionLifetime},
     },
-    http::AppState,
+    graphql::error::ErrorCode,
+    http::{AppState, error::json_error},
 };
 use providers::Providers;
 
@@ -401,14 +402,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 fn forbidden_origin() -> Response {
-    (
+    json_error(
         StatusCode::FORBIDDEN,
-        Json(json!({ "errors": [{
-            "message": "cross-site requests with the session cookie are refused",
-            "extensions": { "code": "FORBIDDEN" }
-        }] })),
+        ErrorCode::Forbidden,
+        "cross-site requests with the session cookie are refused",
     )
-        .into_response()
 }
 
 /// The value of cookie `name` in the request.
@@ -454,15 +452,14 @@ impl Rejection {
                 message,
                 from_cookie,
             } => {
-                let mut response = (
+                let mut response = json_error(
                     StatusCode::UNAUTHORIZED,
-                    [(header::WWW_AUTHENTICATE, "Bearer")],
-                    Json(json!({ "errors": [{
-                        "message": message,
-                        "extensions": { "code": "UNAUTHENTICATED" }
-                    }] })),
-                )
-                    .into_response();
+                    ErrorCode::Unauthenticated,
+                    message,
+                );
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 if from_cookie {
                     response
                         .headers_mut()
@@ -473,14 +470,11 @@ impl Rejection {
             Self::ForeignOrigin => forbidden_origin(),
             Self::Internal(err) => {
                 tracing::error!(%err, "cannot check credentials");
-                (
+                json_error(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(json!({ "errors": [{
-                        "message": "Internal server error",
-                        "extensions": { "code": "INTERNAL" }
-                    }] })),
+                    ErrorCode::Internal,
+                    crate::graphql::error::INTERNAL_MESSAGE,
                 )
-                    .into_response()
             }
         }
     }

@@ -145,10 +145,9 @@ mod tests {
     use chrono::{NaiveDate, Utc};
     use entities::{
         activity_organizer, activity_participation,
-        enums::{MemberRole, OrganizationKind, TokenScope, Visibility},
-        organization, project,
+        enums::{MemberRole, TokenScope, Visibility},
+        project,
     };
-    use migration::MigratorTrait;
     use sea_orm::{ActiveModelTrait, DatabaseConnection, DbBackend, DbErr, QueryTrait, Set};
 
     use entities::enums::{
@@ -161,26 +160,7 @@ mod tests {
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     async fn insert_org(db: &DatabaseConnection, slug: &str) -> Result<i64, DbErr> {
-        let now = Utc::now();
-        let created = organization::ActiveModel {
-            slug: Set(slug.to_owned()),
-            name: Set(slug.to_owned()),
-            kind: Set(OrganizationKind::Municipality),
-            fiscal_code: Set(None),
-            county: Set(None),
-            locality: Set(None),
-            website: Set(None),
-            contact_email: Set(None),
-            description: Set(None),
-            search_text: Set(slug.to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        Ok(created.id)
+        crate::domain::test_support::organization(db, slug, Utc::now()).await
     }
 
     async fn insert_project(db: &DatabaseConnection, owner: i64, code: &str) -> Result<i64, DbErr> {
@@ -273,8 +253,7 @@ mod tests {
 
     #[tokio::test]
     async fn each_viewer_counts_the_completed_activities_it_may_see() -> TestResult {
-        let db = sea_orm::Database::connect("sqlite::memory:").await?;
-        migration::Migrator::up(&db, None).await?;
+        let db = crate::domain::test_support::database().await?;
         let owner = insert_org(&db, "owner").await?;
         let partner = insert_org(&db, "partner").await?;
         let stranger = insert_org(&db, "stranger").await?;

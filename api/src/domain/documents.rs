@@ -1,7 +1,7 @@
 //! Documents shared by organizations: listing, lookup, tags, versions and
 //! the lists hanging off organizations and activities.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{
@@ -619,6 +619,10 @@ pub struct UploadedFile {
     pub content: std::fs::File,
 }
 
+/// How long an upload waits for its turn to be checked
+/// ([`Files::checks`]) before it is refused.
+const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// "50 MiB", "512 KiB", "700 bytes".
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
@@ -667,18 +671,25 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
         ));
     }
     let name_for_sniffing = file_name.clone();
-    let turn = files
-        .checks
-        .acquire()
+    // The turn moves into the check: a client that hangs up does not free
+    // it while the check still runs.
+    let turn = tokio::time::timeout(CHECK_WAIT, Arc::clone(&files.checks).acquire_owned())
         .await
+        .map_err(|_| {
+            DomainError::invalid(
+                "file",
+                "too many uploads are being checked right now; send the file again in a minute",
+            )
+        })?
         .map_err(|err| io_error(std::io::Error::other(err)))?;
     let (content, inspection) = tokio::task::spawn_blocking(move || {
-        media::inspect(&mut content, &name_for_sniffing).map(|i| (content, i))
+        let checked = media::inspect(&mut content, &name_for_sniffing).map(|i| (content, i));
+        drop(turn);
+        checked
     })
     .await
     .map_err(|err| io_error(std::io::Error::other(err)))?
     .map_err(io_error)?;
-    drop(turn);
     let media_type = match &inspection.detected {
         Detected::Allowed(media) => *media,
         Detected::Refused(found) => {

@@ -121,10 +121,9 @@ mod tests {
 
     use chrono::TimeZone;
     use entities::{
-        enums::{Language, MemberRole, OrganizationKind},
-        organization, user,
+        enums::{Language, MemberRole},
+        user,
     };
-    use migration::MigratorTrait;
     use sea_orm::{ActiveModelTrait, DatabaseConnection, QueryOrder, Set};
 
     use super::*;
@@ -141,9 +140,7 @@ mod tests {
     }
 
     async fn database() -> Result<DatabaseConnection, Box<dyn Error>> {
-        let db = sea_orm::Database::connect("sqlite::memory:").await?;
-        migration::Migrator::up(&db, None).await?;
-        Ok(db)
+        Ok(crate::domain::test_support::database().await?)
     }
 
     async fn a_user(db: &DatabaseConnection, at: DateTime<Utc>) -> Result<i64, Box<dyn Error>> {
@@ -255,23 +252,11 @@ mod tests {
     async fn deletes_invitations_closed_longer_than_the_retention() -> TestResult {
         let db = database().await?;
         let now = fixed_now()?;
-        let org = organization::ActiveModel {
-            slug: Set("primaria-test".into()),
-            name: Set("Primăria Test".into()),
-            kind: Set(OrganizationKind::Municipality),
-            fiscal_code: Set(None),
-            county: Set(None),
-            locality: Set(None),
-            website: Set(None),
-            contact_email: Set(None),
-            description: Set(None),
-            search_text: Set("primaria test".into()),
-            version: Set(1),
-            created_at: Set(now - Duration::days(400)),
-            updated_at: Set(now - Duration::days(400)),
-            ..Default::default()
-        }
-        .insert(&db)
+        let org = crate::domain::test_support::organization(
+            &db,
+            "primaria-test",
+            now - Duration::days(400),
+        )
         .await?;
         let day = Duration::days;
         // (name, sent ago, expires in, accepted ago, revoked ago, kept)
@@ -323,7 +308,7 @@ mod tests {
         let mut kept = Vec::new();
         for (name, created_ago, expires_in, accepted_ago, revoked_ago, keep) in cases {
             let row = invitation::ActiveModel {
-                organization_id: Set(org.id),
+                organization_id: Set(org),
                 email: Set(format!("{name}@example.ro")),
                 role: Set(MemberRole::Viewer),
                 invited_by_id: Set(None),

@@ -29,6 +29,8 @@ pub mod results;
 pub mod secrets;
 pub mod sessions;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod visibility;
 

@@ -171,7 +171,9 @@ impl Activity {
     }
 
     /// The organizations running it, lead organizer first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn organizers(
         &self,
         ctx: &Context<'_>,
@@ -216,7 +218,9 @@ impl Activity {
     }
 
     /// Documents used or produced by the activity, by title.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -298,7 +302,9 @@ impl ActivityQuery {
 
     /// Joint activities, filtered, searched and ordered (latest start first
     /// by default).
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,

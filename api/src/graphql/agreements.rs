@@ -81,7 +81,9 @@ impl Agreement {
     }
 
     /// The parties, initiator first, with their signatures.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn parties(
         &self,
         ctx: &Context<'_>,
@@ -103,7 +105,9 @@ impl Agreement {
     }
 
     /// Joint activities implementing this agreement, newest first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -126,7 +130,9 @@ impl Agreement {
 
     /// Documents linked to the agreement (the signed text, annexes), by
     /// title: only those you may see.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -237,7 +243,9 @@ impl AgreementQuery {
     }
 
     /// Agreements, filtered, searched and ordered (newest first by default).
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn agreements(
         &self,
         ctx: &Context<'_>,

@@ -19,13 +19,29 @@ use crate::domain::pagination::{Page, PageArgs};
 /// `last` is given (the default page size).
 pub const DEFAULT_WEIGHT: usize = 20;
 
-/// Complexity weight of a list field: its page size.
+/// Complexity weight of a list field: its page size. A size past any
+/// page size allowed (which the resolver refuses anyway) weighs as
+/// [`MAX_WEIGHT`], so `first: 2147483647` cannot overflow the sum.
 pub fn page_weight(first: Option<i32>, last: Option<i32>) -> usize {
     let size = match (first, last) {
         (None, None) => DEFAULT_WEIGHT as i64,
         (first, last) => i64::from(first.unwrap_or(0).max(last.unwrap_or(0))),
     };
-    usize::try_from(size).unwrap_or(0).max(1)
+    usize::try_from(size).unwrap_or(0).clamp(1, MAX_WEIGHT)
+}
+
+/// The heaviest page weight: more than any page size allowed.
+pub const MAX_WEIGHT: usize = 1_000;
+
+/// The most one field's complexity may be: far over any limit, and small
+/// enough that async-graphql's sums of many such fields cannot overflow.
+pub const MAX_FIELD_COST: usize = 1 << 32;
+
+/// A list field's complexity: `items` times its children's, saturating at
+/// [`MAX_FIELD_COST`] (nested lists multiply; without the cap ten levels of
+/// 100 overflow, and in a release build wrap round to a small number).
+pub fn list_cost(items: usize, child_complexity: usize) -> usize {
+    items.saturating_mul(child_complexity).min(MAX_FIELD_COST)
 }
 
 /// A position in an ordered result, sent as an opaque string.

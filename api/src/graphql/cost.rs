@@ -9,11 +9,16 @@
 //!                               "restoreRate": 1000 } }
 //! ```
 //!
-//! The cost is async-graphql's complexity (lists weigh their page size
-//! times their children), known once the document validated; an operation
-//! whose budget cannot pay gets `RATE_LIMITED` with `retryAfter` (seconds)
-//! and does not run. The transport puts a [`Payer`] in the request data; with
-//! none (or with limits off) operations run and report their cost only.
+//! An operation pays twice: before it is parsed, one point per
+//! [`TOKENS_PER_POINT`] tokens (at least one), so documents refused by the
+//! guard or the parser cost too; once it validated, its complexity (lists
+//! weigh their page size times their children). `requestedQueryCost` is the
+//! sum. An operation whose budget cannot pay gets `RATE_LIMITED` with
+//! `retryAfter` (seconds) and goes no further.
+//!
+//! The transport puts a [`Payer`] in the request data; an operation without
+//! one is refused (a transport that forgot it must not run unmetered). With
+//! limits switched off, operations run and report their cost only.
 
 use std::sync::{Arc, Mutex};
 
@@ -25,8 +30,11 @@ use async_graphql::{
     },
 };
 
-use super::error::ErrorCode;
+use super::{error::ErrorCode, guard::count_tokens};
 use crate::ratelimit::{Budgets, Charge, ClientKey};
+
+/// Tokens a point of the parse price buys.
+pub const TOKENS_PER_POINT: usize = 100;
 
 /// Who pays for a request's operations.
 #[derive(Clone)]
@@ -55,8 +63,36 @@ struct Meter {
 #[derive(Default)]
 struct Metered {
     payer: Option<Payer>,
+    /// Points asked so far (parse price, then plus complexity).
     cost: Option<usize>,
+    /// The budget after the last charge.
     charge: Option<Charge>,
+}
+
+impl Metered {
+    /// Charges `points` more; `Err` is the refusal to answer with.
+    fn pay(&mut self, points: usize) -> Result<(), ServerError> {
+        let cost = self.cost.unwrap_or(0).saturating_add(points);
+        self.cost = Some(cost);
+        let Some(payer) = &self.payer else {
+            return Ok(());
+        };
+        if points == 0 {
+            return Ok(());
+        }
+        let asked = u32::try_from(points).unwrap_or(u32::MAX);
+        match payer.budgets.charge(&payer.key, asked) {
+            Some(charge) => {
+                self.charge = Some(charge);
+                if charge.allowed {
+                    Ok(())
+                } else {
+                    Err(rate_limited(cost, &charge))
+                }
+            }
+            None => Ok(()),
+        }
+    }
 }
 
 impl Meter {
@@ -139,12 +175,25 @@ impl Extension for Meter {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let payer = request
+        let Some(payer) = request
             .data
             .get(&std::any::TypeId::of::<Payer>())
             .and_then(|data| data.downcast_ref::<Payer>())
-            .cloned();
-        self.state().payer = payer;
+            .cloned()
+        else {
+            tracing::error!("an operation arrived without a payer; refused");
+            let mut error = ServerError::new(super::error::INTERNAL_MESSAGE, None);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::Internal.as_str());
+            return Err(error);
+        };
+        {
+            let mut state = self.state();
+            state.payer = Some(payer);
+            state.pay(1 + count_tokens(&request.query) / TOKENS_PER_POINT)?;
+        }
         next.run(ctx, request).await
     }
 
@@ -154,23 +203,9 @@ impl Extension for Meter {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        let cost = result.complexity.max(1);
-        let mut state = self.state();
-        state.cost = Some(cost);
-        let Some(payer) = state.payer.clone() else {
-            return Ok(result);
-        };
-        let points = u32::try_from(cost).unwrap_or(u32::MAX);
-        match payer.budgets.charge(&payer.key, points) {
-            None => Ok(result),
-            Some(charge) => {
-                state.charge = Some(charge);
-                if charge.allowed {
-                    Ok(result)
-                } else {
-                    Err(vec![rate_limited(cost, &charge)])
-                }
-            }
-        }
+        self.state()
+            .pay(result.complexity)
+            .map_err(|refusal| vec![refusal])?;
+        Ok(result)
     }
 }

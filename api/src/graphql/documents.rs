@@ -243,7 +243,9 @@ impl DocumentQuery {
 
     /// Shared documents, filtered, searched and ordered (newest first by
     /// default).
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The request body is over the size limit (HTTP 413).
     PayloadTooLarge,
+    /// The request body stopped arriving (HTTP 408).
+    RequestTimeout,
     /// The HTTP request itself is malformed (no query, bad JSON, bad
     /// multipart form).
     BadRequest,
@@ -49,6 +51,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::RequestTimeout => "REQUEST_TIMEOUT",
             Self::BadRequest => "BAD_REQUEST",
             Self::Internal => "INTERNAL",
         }

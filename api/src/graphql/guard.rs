@@ -84,6 +84,12 @@ pub enum Breach {
         /// The limit.
         max: usize,
     },
+    /// A spread of a fragment the document does not define.
+    UnknownFragment(String),
+    /// A fragment that spreads itself, directly or not.
+    FragmentCycle(String),
+    /// A file reference the request did not upload.
+    UnknownUpload,
 }
 
 impl Breach {
@@ -95,6 +101,8 @@ impl Breach {
             Self::Depth { .. } => "MAX_DEPTH",
             Self::Fields { .. } => "MAX_COMPLEXITY",
             Self::Aliases { .. } => "MAX_ALIASES",
+            Self::UnknownFragment(_) | Self::FragmentCycle(_) => "FRAGMENTS",
+            Self::UnknownUpload => "UPLOADS",
         }
     }
 
@@ -111,20 +119,29 @@ impl Breach {
                 format!("the query is nested {found} fields deep; at most {max} levels are allowed")
             }
             Self::Fields { found, max } => format!(
-                "the query expands to {found} fields (fragments included); at most {max} are allowed"
+                "the query expands to {found} selections (fragments included); at most {max} are allowed"
             ),
             Self::Aliases { found, max } => {
                 format!("the query uses {found} aliases; at most {max} are allowed")
+            }
+            Self::UnknownFragment(name) => format!("Unknown fragment \"{name}\""),
+            Self::FragmentCycle(name) => {
+                format!("Cannot spread fragment \"{name}\" within itself")
+            }
+            Self::UnknownUpload => {
+                "a file reference must come from a file of this multipart request".to_owned()
             }
         }
     }
 
     fn into_server_error(self) -> ServerError {
-        coded(
-            ServerError::new(self.message(), None),
-            ErrorCode::ValidationFailed,
-            |ext| ext.set("limit", self.limit()),
-        )
+        let code = match self {
+            Self::UnknownUpload => ErrorCode::BadUserInput,
+            _ => ErrorCode::ValidationFailed,
+        };
+        coded(ServerError::new(self.message(), None), code, |ext| {
+            ext.set("limit", self.limit());
+        })
     }
 }
 
@@ -196,6 +213,18 @@ pub fn scan(source: &str, limits: &DocumentLimits) -> Result<usize, Breach> {
     Ok(tokens)
 }
 
+/// Counts the tokens of `source`, however many (for pricing a document).
+pub fn count_tokens(source: &str) -> usize {
+    let unbounded = DocumentLimits {
+        max_tokens: usize::MAX,
+        max_nesting: usize::MAX,
+        max_depth: usize::MAX,
+        max_fields: usize::MAX,
+        max_aliases: usize::MAX,
+    };
+    scan(source, &unbounded).unwrap_or(usize::MAX)
+}
+
 /// The index after a `"..."` string whose opening quote is before `at`
 /// (an unterminated one ends at the line's end; the parser refuses it).
 fn skip_string(bytes: &[u8], mut at: usize) -> usize {
@@ -228,72 +257,108 @@ fn skip_block_string(bytes: &[u8], mut at: usize) -> usize {
 /// What a selection set expands to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Shape {
-    /// Fields, fragments expanded (saturating).
+    /// Selections (fields, fragment spreads, inline fragments), fragments
+    /// expanded (saturating). async-graphql's passes visit each of them.
     pub fields: u64,
     /// Deepest field nesting.
     pub depth: usize,
+    /// Deepest nesting of selection sets, spreads and inline fragments
+    /// included (what async-graphql's recursion limit counts).
+    pub nesting: usize,
 }
 
-/// Measures every operation of `document`, each fragment once.
-pub fn measure(document: &ExecutableDocument) -> Shape {
+impl Shape {
+    fn add(self, other: Shape) -> Shape {
+        Shape {
+            fields: self.fields.saturating_add(other.fields),
+            depth: self.depth.max(other.depth),
+            nesting: self.nesting.max(other.nesting),
+        }
+    }
+}
+
+/// Measures every operation of `document`, each fragment once. Refuses a
+/// spread of an unknown fragment, a fragment cycle, and nesting past
+/// `max_nesting` (it stops descending there, so its own recursion stays
+/// shallow whatever the document).
+pub fn measure(document: &ExecutableDocument, max_nesting: usize) -> Result<Shape, Breach> {
     let mut measurer = Measurer {
         document,
         fragments: HashMap::new(),
+        max_nesting,
     };
-    document
-        .operations
-        .iter()
-        .map(|(_, op)| measurer.selection_set(&op.node.selection_set.node))
-        .fold(Shape::default(), |acc, s| Shape {
-            fields: acc.fields.saturating_add(s.fields),
-            depth: acc.depth.max(s.depth),
-        })
+    let mut total = Shape::default();
+    for (_, op) in document.operations.iter() {
+        total = total.add(measurer.selection_set(&op.node.selection_set.node, 1)?);
+    }
+    Ok(total)
 }
 
 struct Measurer<'a> {
     document: &'a ExecutableDocument,
-    /// `None` while a fragment is being measured: a spread of it from
-    /// inside itself is a cycle (refused by validation) and counts nothing.
+    /// `None` while a fragment is being measured: meeting it again then is
+    /// a cycle.
     fragments: HashMap<&'a str, Option<Shape>>,
+    max_nesting: usize,
 }
 
 impl<'a> Measurer<'a> {
-    fn selection_set(&mut self, set: &'a SelectionSet) -> Shape {
-        let mut shape = Shape::default();
+    /// The shape of `set`, found `level` selection sets deep.
+    fn selection_set(&mut self, set: &'a SelectionSet, level: usize) -> Result<Shape, Breach> {
+        if level > self.max_nesting {
+            return Err(Breach::Nesting {
+                max: self.max_nesting,
+            });
+        }
+        let mut shape = Shape {
+            nesting: 1,
+            ..Shape::default()
+        };
         for item in &set.items {
-            let (fields, depth) = match &item.node {
-                Selection::Field(field) => {
-                    let child = self.selection_set(&field.node.selection_set.node);
-                    (child.fields.saturating_add(1), child.depth + 1)
-                }
-                Selection::InlineFragment(fragment) => {
-                    let child = self.selection_set(&fragment.node.selection_set.node);
-                    (child.fields, child.depth)
-                }
+            let (child, field) = match &item.node {
+                Selection::Field(field) => (
+                    self.selection_set(&field.node.selection_set.node, level + 1)?,
+                    true,
+                ),
+                Selection::InlineFragment(fragment) => (
+                    self.selection_set(&fragment.node.selection_set.node, level + 1)?,
+                    false,
+                ),
                 Selection::FragmentSpread(spread) => {
-                    let child = self.fragment(spread.node.fragment_name.node.as_str());
-                    (child.fields, child.depth)
+                    let name = spread.node.fragment_name.node.as_str();
+                    let child = self.fragment(name, level + 1)?;
+                    if level + child.nesting > self.max_nesting {
+                        return Err(Breach::Nesting {
+                            max: self.max_nesting,
+                        });
+                    }
+                    (child, false)
                 }
             };
-            shape.fields = shape.fields.saturating_add(fields);
-            shape.depth = shape.depth.max(depth);
+            let empty_field = field && child.nesting == 1 && child.fields == 0;
+            shape = shape.add(Shape {
+                fields: child.fields.saturating_add(1),
+                depth: if field { child.depth + 1 } else { child.depth },
+                nesting: if empty_field { 1 } else { child.nesting + 1 },
+            });
         }
-        shape
+        Ok(shape)
     }
 
-    fn fragment(&mut self, name: &'a str) -> Shape {
+    /// The shape of fragment `name`, spread `level` selection sets deep.
+    fn fragment(&mut self, name: &'a str, level: usize) -> Result<Shape, Breach> {
         match self.fragments.get(name) {
-            Some(Some(shape)) => return *shape,
-            Some(None) => return Shape::default(),
+            Some(Some(shape)) => return Ok(*shape),
+            Some(None) => return Err(Breach::FragmentCycle(name.to_owned())),
             None => {}
         }
         let Some((key, definition)) = self.document.fragments.get_key_value(name) else {
-            return Shape::default();
+            return Err(Breach::UnknownFragment(name.to_owned()));
         };
         self.fragments.insert(key.as_str(), None);
-        let shape = self.selection_set(&definition.node.selection_set.node);
+        let shape = self.selection_set(&definition.node.selection_set.node, level)?;
         self.fragments.insert(key.as_str(), Some(shape));
-        shape
+        Ok(shape)
     }
 }
 
@@ -329,7 +394,7 @@ pub fn check_document(
     document: &ExecutableDocument,
     limits: &DocumentLimits,
 ) -> Result<(), Breach> {
-    let shape = measure(document);
+    let shape = measure(document, limits.max_nesting)?;
     if shape.depth > limits.max_depth {
         return Err(Breach::Depth {
             found: shape.depth,
@@ -381,6 +446,7 @@ pub fn guard_request(request: &mut Request, limits: &DocumentLimits) -> ServerRe
         .data
         .get(&std::any::TypeId::of::<ReadOnlyTransport>())
         .is_some();
+    check_uploads(request).map_err(Breach::into_server_error)?;
     let operation_name = request.operation_name.clone();
     let document = request
         .parsed_query()
@@ -394,6 +460,33 @@ pub fn guard_request(request: &mut Request, limits: &DocumentLimits) -> ServerRe
             ErrorCode::MethodNotAllowed,
             |_| {},
         ));
+    }
+    Ok(())
+}
+
+/// How async-graphql marks a variable that holds an uploaded file
+/// (`#__graphql_file__:N`, N an index into the request's files).
+const FILE_REFERENCE: &str = "#__graphql_file__:";
+
+/// Refuses file references the multipart reader did not write: in the
+/// document itself, or in a variable pointing past the request's files.
+/// async-graphql trusts them (it unwraps the index and indexes the files
+/// with it), so a forged one would panic the request.
+fn check_uploads(request: &Request) -> Result<(), Breach> {
+    fn fine(value: &async_graphql::Value, files: usize) -> bool {
+        match value {
+            async_graphql::Value::String(text) => text
+                .strip_prefix(FILE_REFERENCE)
+                .is_none_or(|index| index.parse::<usize>().is_ok_and(|i| i < files)),
+            async_graphql::Value::List(items) => items.iter().all(|v| fine(v, files)),
+            async_graphql::Value::Object(fields) => fields.values().all(|v| fine(v, files)),
+            _ => true,
+        }
+    }
+    let files = request.uploads.len();
+    if request.query.contains(FILE_REFERENCE) || !request.variables.values().all(|v| fine(v, files))
+    {
+        return Err(Breach::UnknownUpload);
     }
     Ok(())
 }
@@ -418,11 +511,18 @@ const INVALID_ARGUMENT: &str = "Invalid value for argument \"";
 /// Codes an "Invalid value for argument" validation error as
 /// `BAD_USER_INPUT` with the argument's path as `extensions.field`; leaves
 /// other errors alone.
-pub fn code_input_error(error: ServerError) -> ServerError {
+pub fn code_input_error(mut error: ServerError) -> ServerError {
     let Some(rest) = error.message.strip_prefix(INVALID_ARGUMENT) else {
         return error;
     };
     let field = rest.split('"').next().unwrap_or_default().to_owned();
+    let expected = rest
+        .split_once("expected type \"")
+        .and_then(|(_, ty)| ty.split('"').next())
+        .and_then(super::scalars::format_hint);
+    if let Some(hint) = expected {
+        error.message = format!("{}: {hint}", error.message);
+    }
     coded(error, ErrorCode::BadUserInput, |ext| {
         ext.set("field", field)
     })
@@ -541,39 +641,77 @@ mod tests {
         assert_eq!(scan(&object, &big), Err(Breach::Nesting { max: 32 }));
     }
 
-    #[test]
-    fn fragment_fan_out_is_measured_without_expanding_it() {
+    /// `query { ...F0 } fragment F0 { ...F1 ...F1 } … fragment F{levels} {
+    /// __typename }`.
+    fn fan_out(levels: usize, leaf: &str) -> String {
         let mut query = String::from("query { ...F0 }");
-        for level in 0..40 {
+        for level in 0..levels {
             query.push_str(&format!(
                 " fragment F{level} on Query {{ ...F{next} ...F{next} }}",
                 next = level + 1
             ));
         }
-        query.push_str(" fragment F40 on Query { __typename }");
-        let started = std::time::Instant::now();
-        let shape = measure(&parse(&query));
-        assert_eq!(shape.fields, 1 << 40);
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
-        assert!(matches!(
-            check_document(&parse(&query), &LIMITS),
-            Err(Breach::Fields { .. })
-        ));
+        query.push_str(&format!(" fragment F{levels} on Query {{ {leaf} }}"));
+        query
     }
 
     #[test]
-    fn measures_depth_through_fragments_and_survives_cycles() {
-        let doc = parse("{ a { ...F } } fragment F on A { b { c { d } } ... on A { e } }");
+    fn fragment_fan_out_is_measured_without_expanding_it() {
+        let limits = DocumentLimits {
+            max_nesting: 64,
+            ..LIMITS
+        };
+        let doc = parse(&fan_out(40, "__typename"));
+        // Each level: two spreads, each one selection plus what it expands to.
+        let expected = (0..40).fold(1u64, |below, _| 2 * (1 + below)) + 1;
+        assert_eq!(measure(&doc, 64).map(|s| s.fields), Ok(expected));
+        assert!(matches!(
+            check_document(&doc, &limits),
+            Err(Breach::Fields { .. })
+        ));
+        // Deeper than the nesting limit, it is refused for that first.
         assert_eq!(
-            measure(&doc),
-            Shape {
-                fields: 5,
-                depth: 4
-            }
+            check_document(&doc, &LIMITS),
+            Err(Breach::Nesting { max: 8 })
+        );
+    }
+
+    #[test]
+    fn spreads_of_unknown_fragments_and_cycles_are_refused() {
+        let unknown = parse(&fan_out(6, "...Nope"));
+        assert_eq!(
+            measure(&unknown, 32),
+            Err(Breach::UnknownFragment("Nope".into()))
         );
         let cyclic =
             parse("{ ...F } fragment F on Query { a ...G } fragment G on Query { b ...F }");
-        assert_eq!(measure(&cyclic).fields, 2);
+        assert_eq!(measure(&cyclic, 32), Err(Breach::FragmentCycle("F".into())));
+        let own = parse("{ ...F } fragment F on Query { ...F }");
+        assert_eq!(measure(&own, 32), Err(Breach::FragmentCycle("F".into())));
+    }
+
+    #[test]
+    fn a_long_chain_of_spreads_stops_at_the_nesting_limit() {
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..10_000 {
+            query.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        query.push_str(" fragment F10000 on Query { a }");
+        let doc = parse(&query);
+        assert_eq!(measure(&doc, 32), Err(Breach::Nesting { max: 32 }));
+    }
+
+    #[test]
+    fn measures_depth_and_nesting_through_fragments() {
+        let doc = parse("{ a { ...F } } fragment F on A { b { c { d } } ... on A { e } }");
+        assert_eq!(
+            measure(&doc, 32),
+            Ok(Shape {
+                fields: 7,
+                depth: 4,
+                nesting: 5
+            })
+        );
         let deep = parse("{ a { b { c { d { e { f } } } } } }");
         assert_eq!(
             check_document(&deep, &LIMITS),
@@ -616,6 +754,7 @@ mod tests {
             "Invalid value for argument \"filter.publishedOn.from\", expected type \"Date\"",
             None,
         ));
+        assert!(error.message.contains("YYYY-MM-DD"), "{}", error.message);
         let ext = error.extensions.unwrap_or_default();
         assert_eq!(
             ext.get("code"),

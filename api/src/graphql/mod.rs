@@ -112,8 +112,10 @@ pub fn document_limits(config: &Config) -> guard::DocumentLimits {
 /// actor, the loaders, who pays) is added per request by the transport.
 pub fn build_schema(config: &Config) -> PactumSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .extension(guard::DocumentGuard::new(document_limits(config)))
+        // The meter first: a document the guard refuses has paid for its
+        // reading already.
         .extension(cost::CostMeter)
+        .extension(guard::DocumentGuard::new(document_limits(config)))
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))

@@ -91,7 +91,7 @@ impl NodeQuery {
 
     /// Several records by global ID, in the same order; null where one does
     /// not exist or is not visible. At most the page-size limit of IDs.
-    #[graphql(complexity = "ids.len() * child_complexity")]
+    #[graphql(complexity = "super::connection::list_cost(ids.len(), child_complexity)")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         let state = state(ctx)?;
         if ids.len() as u64 > state.limits.max_size {

@@ -49,7 +49,9 @@ impl Organization {
     }
     /// Every change made within the organization, newest first, as a
     /// hash-chained log; for its ADMINs and OWNERs.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -120,7 +122,9 @@ impl Organization {
     }
 
     /// Agreements this organization is a party to, newest first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn agreements(
         &self,
         ctx: &Context<'_>,
@@ -142,7 +146,9 @@ impl Organization {
     }
 
     /// Documents this organization owns, newest first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -164,7 +170,9 @@ impl Organization {
     }
 
     /// Activities this organization (co-)organizes, newest first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -186,7 +194,9 @@ impl Organization {
     }
 
     /// Funded projects of which this organization is the beneficiary.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -274,7 +284,9 @@ impl OrganizationQuery {
 
     /// Institutions and NGOs, filtered, searched and ordered (by name by
     /// default).
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

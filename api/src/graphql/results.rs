@@ -74,7 +74,9 @@ impl Project {
     }
 
     /// Result indicators, in the order they were defined.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -96,7 +98,9 @@ impl Project {
     }
 
     /// Activities of the project, newest first.
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -248,7 +252,9 @@ impl ResultsQuery {
 
     /// Funded projects, filtered, searched and ordered (latest first by
     /// default).
-    #[graphql(complexity = "super::connection::page_weight(first, last) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, last), child_complexity)"
+    )]
     async fn projects(
         &self,
         ctx: &Context<'_>,

@@ -12,6 +12,22 @@ use chrono::{NaiveDate, Utc};
 
 use crate::domain::calendar;
 
+/// What a value of the scalar named `type_name` must look like, for the
+/// message of a value that did not (async-graphql's only says "expected
+/// type").
+pub fn format_hint(type_name: &str) -> Option<String> {
+    use crate::domain::calendar::{MAX_YEAR, MIN_YEAR};
+    match type_name {
+        "Date" => Some(format!(
+            "a day that exists, written YYYY-MM-DD, in the years {MIN_YEAR} to {MAX_YEAR}"
+        )),
+        "DateTime" => Some(format!(
+            "an RFC 3339 date and time with an offset (2024-03-15T09:30:00Z), in the years {MIN_YEAR} to {MAX_YEAR}"
+        )),
+        _ => None,
+    }
+}
+
 /// A calendar day (GraphQL `Date`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);

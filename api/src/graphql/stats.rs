@@ -127,7 +127,9 @@ impl Stats {
     }
     /// Indicators with their progress, by project; at most `first` (≤ the
     /// page-size limit).
-    #[graphql(complexity = "super::connection::page_weight(first, None) * child_complexity")]
+    #[graphql(
+        complexity = "super::connection::list_cost(super::connection::page_weight(first, None), child_complexity)"
+    )]
     async fn indicator_progress(
         &self,
         ctx: &Context<'_>,

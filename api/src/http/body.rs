@@ -9,7 +9,8 @@
 //! the kernel resets it, and the client (if it reads the response only
 //! after sending, as most do) sees "connection reset" instead of the 413.
 //! So a body the handler did not read to its end is drained in the
-//! background, for up to [`DRAIN_FOR`], while the response goes out with
+//! background, for up to [`DRAIN_FOR`] (and [`DRAIN_AT_MOST`] bytes), while
+//! the response goes out with
 //! `Connection: close`; then hyper closes the connection cleanly. A client
 //! that asked `Expect: 100-continue` and was never told to continue sent no
 //! body, and is not waited for.
@@ -35,6 +36,8 @@ use crate::{config::Config, graphql::error::ErrorCode};
 
 /// How long an unread request body is drained after the response.
 pub const DRAIN_FOR: Duration = Duration::from_secs(30);
+/// How much of an unread request body is drained at most.
+pub const DRAIN_AT_MOST: u64 = 256 * 1024 * 1024;
 
 /// The body was longer than its limit.
 #[derive(Debug, thiserror::Error)]
@@ -139,11 +142,18 @@ impl Drop for CappedBody {
 }
 
 /// Reads and discards what the client still sends, for up to
-/// [`DRAIN_FOR`].
+/// [`DRAIN_FOR`] and [`DRAIN_AT_MOST`] bytes; past either the connection
+/// is closed.
 async fn drain(body: Body) {
     let mut stream = body.into_data_stream();
     let _ = tokio::time::timeout(DRAIN_FOR, async {
-        while let Some(Ok(_)) = stream.next().await {}
+        let mut drained = 0u64;
+        while let Some(Ok(chunk)) = stream.next().await {
+            drained = drained.saturating_add(chunk.len() as u64);
+            if drained > DRAIN_AT_MOST {
+                return;
+            }
+        }
     })
     .await;
 }
@@ -210,12 +220,30 @@ fn closing(mut response: Response) -> Response {
 
 /// Whether `err` (or what caused it) is a body over its limit.
 pub fn is_too_large(err: &(dyn std::error::Error + 'static)) -> bool {
+    caused_by::<BodyTooLarge>(err)
+}
+
+/// Whether `err` (or what caused it) is a body that stopped arriving.
+pub fn is_timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
+    caused_by::<tower_http::timeout::TimeoutError>(err)
+}
+
+fn caused_by<E: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(err);
     while let Some(e) = current {
-        if e.is::<BodyTooLarge>() {
+        if e.is::<E>() {
             return true;
         }
         current = e.source();
     }
     false
+}
+
+/// The 408 answer.
+pub fn timed_out(seconds: u64) -> Response {
+    closing(json_error(
+        StatusCode::REQUEST_TIMEOUT,
+        ErrorCode::RequestTimeout,
+        format!("the request body sent nothing for {seconds} s"),
+    ))
 }

@@ -26,18 +26,31 @@ use super::AppState;
 pub struct ClientIp(pub IpAddr);
 
 /// Resolves the client address from the peer and the headers.
+///
+/// Entries are read from the right (the one the trusted proxy appended)
+/// and trusted proxies skipped; the first other entry is the client. If
+/// that entry is not an address (`unknown`, garbage), nothing to its left
+/// is believed either: the request is charged to the peer. Addresses are
+/// compared in canonical form, so an IPv4 proxy seen by a dual-stack
+/// listener as `::ffff:10.0.0.5` still matches `10.0.0.0/8`.
 pub fn resolve(peer: IpAddr, headers: &HeaderMap, header: &str, trusted: &[IpNet]) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if header.is_empty() || !is_trusted(&peer) {
         return peer;
     }
     let forwarded = header.eq_ignore_ascii_case("forwarded");
-    let mut chain: Vec<IpAddr> = headers
+    // Header bytes that are not UTF-8 are kept (lossily) as entries of their
+    // own, so they cannot make the whole header vanish.
+    let values: Vec<String> = headers
         .get_all(header)
         .iter()
-        .filter_map(|value| value.to_str().ok())
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .collect();
+    let entries: Vec<Option<IpAddr>> = values
+        .iter()
         .flat_map(|value| value.split(','))
-        .filter_map(|entry| {
+        .map(|entry| {
             if forwarded {
                 entry.split(';').find_map(|pair| {
                     let (key, value) = pair.trim().split_once('=')?;
@@ -49,15 +62,19 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, header: &str, trusted: &[IpNet
             } else {
                 parse_address(entry)
             }
+            .map(|ip| ip.to_canonical())
         })
         .collect();
-    chain.reverse();
-    let last = chain.last().copied();
-    chain
-        .into_iter()
-        .find(|ip| !is_trusted(ip))
-        .or(last)
-        .unwrap_or(peer)
+    let mut leftmost = None;
+    for entry in entries.iter().rev() {
+        match entry {
+            Some(ip) if is_trusted(ip) => leftmost = Some(*ip),
+            Some(ip) => return *ip,
+            None => return peer,
+        }
+    }
+    // Every hop is a trusted proxy: the request started inside.
+    leftmost.unwrap_or(peer)
 }
 
 /// An address as proxies write it: `192.0.2.1`, `192.0.2.1:443`,
@@ -151,5 +168,64 @@ mod tests {
             resolve(ip("10.0.0.1"), &h, "x-forwarded-for", &proxies),
             ip("10.0.0.1")
         );
+        // `unknown` written by the proxy: the client-written entry to its
+        // left is not believed.
+        let h = headers("x-forwarded-for", "198.51.100.77, unknown");
+        assert_eq!(
+            resolve(ip("10.0.0.1"), &h, "x-forwarded-for", &proxies),
+            ip("10.0.0.1")
+        );
+        // A dual-stack listener sees the IPv4 proxy as ::ffff:10.0.0.1.
+        let h = headers("x-forwarded-for", "198.51.100.9");
+        assert_eq!(
+            resolve(ip("::ffff:10.0.0.1"), &h, "x-forwarded-for", &proxies),
+            ip("198.51.100.9")
+        );
+        // Bytes that are not UTF-8 do not hide the entry the proxy appended.
+        let mut h = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_bytes(b"\xff\xfe, 198.51.100.8") {
+            h.append("x-forwarded-for", value);
+        }
+        assert_eq!(
+            resolve(ip("10.0.0.1"), &h, "x-forwarded-for", &proxies),
+            ip("198.51.100.8")
+        );
+    }
+
+    const PIECES: &[&str] = &[
+        "198.51.100.1",
+        "10.0.0.2",
+        "unknown",
+        "[2001:db8::1]:80",
+        "for=1.2.3.4",
+        "\u{fffd}",
+        "",
+        " ",
+        ";",
+        "=",
+        "::ffff:10.0.0.3",
+    ];
+
+    proptest::proptest! {
+        /// Whatever the header says, the answer is the peer or an address
+        /// written in it, and never a trusted proxy while a client address
+        /// was appended after it.
+        #[test]
+        fn any_header_resolves_to_the_peer_or_one_of_its_entries(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..8)
+        ) {
+            let text = pieces.join(",");
+            let proxies: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap_or_else(|_| unreachable!())];
+            let mut h = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                h.append("x-forwarded-for", value);
+            }
+            let got = resolve(ip("10.0.0.1"), &h, "x-forwarded-for", &proxies);
+            let written = [ip("198.51.100.1"), ip("10.0.0.2"), ip("2001:db8::1"), ip("10.0.0.3")];
+            proptest::prop_assert!(got == ip("10.0.0.1") || written.contains(&got), "{got}");
+            if pieces.last() == Some(&"198.51.100.1") {
+                proptest::prop_assert_eq!(got, ip("198.51.100.1"));
+            }
+        }
     }
 }

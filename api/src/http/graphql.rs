@@ -21,11 +21,11 @@ use serde_json::json;
 
 use super::{
     AppState,
-    body::{is_too_large, too_large},
+    body::{is_timed_out, is_too_large, timed_out, too_large},
     client_ip::ClientIp,
     error::json_error,
     multipart::{self, MultipartFailure, MultipartLimits},
-    rate::authenticate_and_charge,
+    rate::admit,
 };
 use crate::{
     domain::{actor::Actor, pagination::PageLimits},
@@ -138,7 +138,7 @@ pub async fn graphql_get(
     let Some(ty) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let (actor, key) = match authenticate_and_charge(&state, &headers, ip, 1).await {
+    let (actor, key) = match admit(&state, &headers, ip).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -185,7 +185,7 @@ pub async fn graphql_post(
     }
     // Credentials (and the CSRF origin check) before reading a byte of
     // the body, so a refused upload is never spooled to disk.
-    let (actor, key) = match authenticate_and_charge(&state, &headers, ip, 1).await {
+    let (actor, key) = match admit(&state, &headers, ip).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -208,8 +208,29 @@ pub async fn graphql_post(
             max_files: state.config.max_batch_size,
         };
         match multipart::receive(body, boundary, limits).await {
-            Ok(batch) => batch,
+            Ok(batch) => {
+                // Files cost their size: a point per UPLOAD_BYTES_PER_POINT.
+                let points = multipart::uploaded_bytes(&batch) / UPLOAD_BYTES_PER_POINT;
+                let points = u32::try_from(points).unwrap_or(u32::MAX);
+                if points > 0
+                    && let Some(refusal) = super::rate::charge(&state, &key, points)
+                {
+                    return refusal;
+                }
+                batch
+            }
             Err(MultipartFailure::TooLarge(limit)) => return too_large(limit),
+            Err(MultipartFailure::TimedOut) => {
+                return timed_out(state.config.body_idle_timeout_seconds);
+            }
+            Err(MultipartFailure::Internal(detail)) => {
+                tracing::error!(%detail, "cannot receive an upload");
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    INTERNAL_MESSAGE,
+                );
+            }
             Err(MultipartFailure::Invalid(message)) => {
                 return bad_request(
                     StatusCode::BAD_REQUEST,
@@ -222,6 +243,9 @@ pub async fn graphql_post(
         let bytes = match axum::body::to_bytes(body, usize::MAX).await {
             Ok(bytes) => bytes,
             Err(err) if is_too_large(&err) => return too_large(state.config.max_body_bytes as u64),
+            Err(err) if is_timed_out(&err) => {
+                return timed_out(state.config.body_idle_timeout_seconds);
+            }
             Err(err) => {
                 return bad_request(
                     StatusCode::BAD_REQUEST,
@@ -262,6 +286,9 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
     });
     media.eq_ignore_ascii_case("application/json") && charset_ok
 }
+
+/// Uploaded bytes one cost point pays for (a 50 MB file costs 763 points).
+pub const UPLOAD_BYTES_PER_POINT: u64 = 64 * 1024;
 
 /// Who sent the request and whose budget pays for it.
 struct Caller {

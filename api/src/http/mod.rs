@@ -9,11 +9,16 @@
 pub mod body;
 pub mod client_ip;
 pub mod error;
+pub mod files;
 pub mod graphql;
 pub mod multipart;
 pub mod rate;
+pub mod serve;
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Router,
@@ -25,8 +30,10 @@ use axum::{
 };
 use sea_orm::DatabaseConnection;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -86,7 +93,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
     Ok(Router::new()
         .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
-        .route("/files/{version_id}", get(crate::files::download))
+        .route("/files/{version_id}", get(files::download))
         .merge(auth)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -95,10 +102,14 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
             "/unsubscribe",
             get(crate::notify::unsubscribe::confirm).post(crate::notify::unsubscribe::unsubscribe),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), track))
+        // Innermost first: the last layer sees a request first.
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), client_ip::client_ip))
         .layer(middleware::from_fn_with_state(state.clone(), body::limit_body))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+            state.config.body_idle_timeout_seconds,
+        )))
+        .layer(middleware::from_fn_with_state(state.clone(), client_ip::client_ip))
+        .layer(middleware::from_fn_with_state(state.clone(), track))
         .layer(cors)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -111,7 +122,24 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
             tracing::info_span!("request", method = %req.method(), uri = %req.uri(), %request_id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(panicked))
         .with_state(state))
+}
+
+/// The answer when a handler panicked (a bug): the JSON INTERNAL error,
+/// never a dropped connection.
+fn panicked(detail: Box<dyn std::any::Any + Send + 'static>) -> HttpResponse {
+    let detail = detail
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| detail.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(%detail, "a request handler panicked");
+    error::json_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        crate::graphql::error::ErrorCode::Internal,
+        crate::graphql::error::INTERNAL_MESSAGE,
+    )
 }
 
 /// Records request count and latency per route.

@@ -19,7 +19,7 @@ use axum::{
 use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
 
-use super::body::is_too_large;
+use super::body::{is_timed_out, is_too_large};
 
 /// The bounds of one multipart request.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +39,10 @@ pub enum MultipartFailure {
     TooLarge(u64),
     /// The body is not a valid GraphQL multipart request (400).
     Invalid(String),
+    /// The body stopped arriving (408).
+    TimedOut,
+    /// The server could not keep a file (500; the detail is logged).
+    Internal(String),
 }
 
 /// The boundary of a `multipart/form-data` body, if that is the content
@@ -69,6 +73,9 @@ fn failure(limits: &MultipartLimits, err: multer::Error) -> MultipartFailure {
         multer::Error::StreamSizeExceeded { limit } => MultipartFailure::TooLarge(limit),
         multer::Error::StreamReadFailed(cause) if is_too_large(cause.as_ref()) => {
             MultipartFailure::TooLarge(limits.max_total_bytes)
+        }
+        multer::Error::StreamReadFailed(cause) if is_timed_out(cause.as_ref()) => {
+            MultipartFailure::TimedOut
         }
         other => MultipartFailure::Invalid(other.to_string()),
     }
@@ -133,7 +140,7 @@ pub async fn receive(
         for path in targets {
             let copy = upload
                 .try_clone()
-                .map_err(|err| invalid(format!("cannot keep the file: {err}")))?;
+                .map_err(|err| MultipartFailure::Internal(format!("temporary file: {err}")))?;
             set_upload(&mut batch, path, copy);
         }
     }
@@ -143,15 +150,26 @@ pub async fn receive(
     Ok(batch)
 }
 
+/// The bytes of every file a request carries (each counted once per place
+/// it is used).
+pub fn uploaded_bytes(batch: &BatchRequest) -> u64 {
+    batch
+        .iter()
+        .flat_map(|request| request.uploads.iter())
+        .filter_map(|upload| upload.content.metadata().ok())
+        .map(|meta| meta.len())
+        .sum()
+}
+
 /// Writes a file field to an unnamed temporary file.
 async fn spool(
     field: &mut multer::Field<'_>,
     limits: &MultipartLimits,
 ) -> Result<std::fs::File, MultipartFailure> {
-    let io = |err: std::io::Error| invalid(format!("cannot store the file: {err}"));
+    let io = |err: std::io::Error| MultipartFailure::Internal(format!("temporary file: {err}"));
     let file = tokio::task::spawn_blocking(tempfile::tempfile)
         .await
-        .map_err(|err| invalid(format!("cannot store the file: {err}")))?
+        .map_err(|err| MultipartFailure::Internal(format!("temporary file: {err}")))?
         .map_err(io)?;
     let mut file = tokio::fs::File::from_std(file);
     while let Some(chunk) = field.chunk().await.map_err(|err| failure(limits, err))? {

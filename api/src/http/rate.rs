@@ -1,7 +1,8 @@
 //! Charging requests to their client's budget at the door (see
-//! `crate::ratelimit`): credentials are checked first so the request is
-//! charged to its session or token; a request whose credentials are refused
-//! is charged to its IP, so guessing tokens costs like any other request.
+//! `crate::ratelimit`): every request costs its IP a point before anything
+//! else, credentials included, so a flood from one address is held there
+//! whatever it carries; what a request then does is charged to whoever it
+//! acts as (its session's person, its token, or its IP when anonymous).
 
 use axum::{
     extract::{Request, State},
@@ -36,26 +37,32 @@ pub fn too_many_requests(charge: &Charge) -> Response {
     response
 }
 
-/// Authenticates a request and charges `points` to whoever it acts as.
-/// `Err` is the finished answer (401, 403 or 429).
-pub async fn authenticate_and_charge(
+/// Takes the door's point from `ip`, then authenticates the request.
+/// `Err` is the finished answer (429, or 401 / 403 for credentials).
+pub async fn admit(
     state: &AppState,
     headers: &HeaderMap,
     ip: ClientIp,
-    points: u32,
 ) -> Result<(Actor, ClientKey), Response> {
+    if let Some(charge) = state.budgets.charge(&ClientKey::ip(ip.0), 1)
+        && !charge.allowed
+    {
+        return Err(too_many_requests(&charge));
+    }
     match crate::auth::authenticate(state, headers).await {
         Ok(actor) => {
             let key = ClientKey::of(&actor, ip.0);
-            match state.budgets.charge(&key, points) {
-                Some(charge) if !charge.allowed => Err(too_many_requests(&charge)),
-                _ => Ok((actor, key)),
-            }
+            Ok((actor, key))
         }
-        Err(rejection) => match state.budgets.charge(&ClientKey::ip(ip.0), 1) {
-            Some(charge) if !charge.allowed => Err(too_many_requests(&charge)),
-            _ => Err(rejection.into_response(&state.auth)),
-        },
+        Err(rejection) => Err(rejection.into_response(&state.auth)),
+    }
+}
+
+/// Charges `points` to `key`; `Some` is the 429 answer when it cannot pay.
+pub fn charge(state: &AppState, key: &ClientKey, points: u32) -> Option<Response> {
+    match state.budgets.charge(key, points) {
+        Some(charge) if !charge.allowed => Some(too_many_requests(&charge)),
+        _ => None,
     }
 }
 

@@ -56,7 +56,6 @@ mod tests {
     use std::error::Error;
 
     use entities::login_attempt;
-    use migration::MigratorTrait;
     use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
     use super::*;
@@ -90,8 +89,7 @@ mod tests {
     /// signal ends the job while it waits for the next.
     #[tokio::test]
     async fn purges_at_start_and_stops_when_told() -> Result<(), Box<dyn Error>> {
-        let db = sea_orm::Database::connect("sqlite::memory:").await?;
-        migration::Migrator::up(&db, None).await?;
+        let db = crate::domain::test_support::database().await?;
         let now = Utc::now();
         login_attempt::ActiveModel {
             state_hash: Set(digest("stale")),

@@ -1844,11 +1844,9 @@ mod tests {
 
     #[tokio::test]
     async fn loads_once_into_a_fresh_database() -> Result<(), Box<dyn std::error::Error>> {
-        use migration::MigratorTrait;
         use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
 
-        let db = sea_orm::Database::connect("sqlite::memory:").await?;
-        migration::Migrator::up(&db, None).await?;
+        let db = crate::domain::test_support::database().await?;
         assert!(seed_demo(&db).await?);
         assert!(!seed_demo(&db).await?);
 

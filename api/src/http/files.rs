@@ -14,52 +14,49 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
 
+use super::{AppState, client_ip::ClientIp, error::json_error, rate};
 use crate::{
     domain::{documents, error::DomainError},
-    graphql::ids::{self, NodeKind},
-    http::AppState,
+    graphql::{
+        error::{ErrorCode, INTERNAL_MESSAGE},
+        ids::{self, NodeKind},
+    },
     storage::ByteRange,
 };
 
-fn failure(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }).to_string(),
-    )
-        .into_response()
-}
-
 fn not_found() -> Response {
-    failure(
+    json_error(
         StatusCode::NOT_FOUND,
-        "NOT_FOUND",
+        ErrorCode::NotFound,
         "DocumentVersion not found",
     )
 }
 
 fn internal() -> Response {
-    failure(
+    json_error(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL",
-        crate::graphql::error::INTERNAL_MESSAGE,
+        ErrorCode::Internal,
+        INTERNAL_MESSAGE,
     )
 }
 
 /// Streams one document version to a caller who may see its document.
 pub async fn download(
     State(state): State<AppState>,
-    axum::Extension(ip): axum::Extension<crate::http::client_ip::ClientIp>,
+    axum::Extension(ip): axum::Extension<ClientIp>,
     Path(version_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let points = state.config.rate_limit_download_cost;
-    let actor = match crate::http::rate::authenticate_and_charge(&state, &headers, ip, points).await
-    {
-        Ok((actor, _)) => actor,
-        Err(response) => return response,
+    let actor = match rate::admit(&state, &headers, ip).await {
+        Ok((actor, key)) => {
+            if let Some(refusal) = rate::charge(&state, &key, state.config.rate_limit_download_cost)
+            {
+                return refusal;
+            }
+            actor
+        }
+        Err(refusal) => return refusal,
     };
     let Ok(id) = ids::decode(&ID(version_id), NodeKind::DocumentVersion, "versionId") else {
         return not_found();
