@@ -156,6 +156,28 @@ fn fragment_graph() -> impl Strategy<Value = String> {
     })
 }
 
+/// Fragments that spread only later ones (no cycle, so nothing but the
+/// guard stands between them and an exponential walk), the last ones often
+/// undefined.
+fn layered_graph() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::collection::vec(0usize..3, 8..11), 8..14).prop_map(|layers| {
+        let n = layers.len();
+        let mut query = String::from("query { ...F0 }");
+        for (i, spreads) in layers.iter().enumerate() {
+            query.push_str(&format!(" fragment F{i} on Query {{"));
+            for step in spreads {
+                // F{i+1}..F{i+3}; past the last fragment, undefined.
+                query.push_str(&format!(" ...F{}", i + 1 + step));
+            }
+            query.push_str(" }");
+        }
+        if n % 2 == 0 {
+            query.push_str(&format!(" fragment F{n} on Query {{ __typename }}"));
+        }
+        query
+    })
+}
+
 /// Selections (fields, spreads, inline fragments) the operations expand
 /// to, expanding every spread as written; `None` past `cap`, on a cycle or
 /// an unknown fragment.
@@ -227,6 +249,12 @@ fn execute(query: String) -> Option<async_graphql::Response> {
 }
 
 proptest! {
+    // A stall costs ten seconds a case: shrink briefly.
+    #![proptest_config(ProptestConfig {
+        max_shrink_iters: 32,
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn the_guard_never_panics_on_token_soup(query in prop_oneof![soup(), glued(), any::<String>()]) {
         let _ = guard_request(&mut Request::new(query), &LIMITS);
@@ -234,7 +262,7 @@ proptest! {
 
     #[test]
     fn the_schema_answers_any_soup_or_deep_document(
-        query in prop_oneof![soup(), glued(), deep(), fragment_graph(), any::<String>()]
+        query in prop_oneof![soup(), glued(), deep(), fragment_graph(), layered_graph(), any::<String>()]
     ) {
         let response = execute(query);
         prop_assert!(response.is_some(), "the schema stalled");
@@ -255,7 +283,7 @@ proptest! {
     }
 
     #[test]
-    fn the_memoized_measure_agrees_with_brute_force(query in fragment_graph()) {
+    fn the_memoized_measure_agrees_with_brute_force(query in prop_oneof![fragment_graph(), layered_graph()]) {
         prop_assert!(scan(&query, &LIMITS).is_ok());
         let document = async_graphql::parser::parse_query(&query).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let memoized = measure(&document, 80);
