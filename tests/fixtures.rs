@@ -284,3 +284,30 @@ pub async fn project(
     }
     model
 }
+
+/// A municipality ("primaria-test", Timiș) owning one good-practice guide
+/// of `visibility`, for the tests that upload to or download from it.
+pub async fn municipality_with_guide(
+    db: &DatabaseConnection,
+    visibility: Visibility,
+) -> (organization::Model, document::Model) {
+    let org = organization(
+        db,
+        "primaria-test",
+        "Primăria Test",
+        OrganizationKind::Municipality,
+        Some("Timiș"),
+    )
+    .await;
+    let guide = document(
+        db,
+        org.id,
+        "Ghid de integritate",
+        DocumentKind::GoodPracticeGuide,
+        visibility,
+        "ro",
+        &[],
+    )
+    .await;
+    (org, guide)
+}

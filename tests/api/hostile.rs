@@ -7,7 +7,7 @@
 
 use entities::{
     document_version,
-    enums::{DocumentKind, OrganizationKind, TokenScope, Visibility},
+    enums::{TokenScope, Visibility},
 };
 use pactum_tests::{TestApp, accounts, fixtures, global_id};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -288,24 +288,7 @@ async fn oversized_bodies_of_any_size_get_a_413_with_the_json_error() {
 
 /// An organization with a PRIVATE document and a READ_WRITE token of it.
 async fn uploader(app: &TestApp) -> (String, String) {
-    let org = fixtures::organization(
-        &app.db,
-        "primaria-test",
-        "Primăria Test",
-        OrganizationKind::Municipality,
-        Some("Timiș"),
-    )
-    .await;
-    let document = fixtures::document(
-        &app.db,
-        org.id,
-        "Ghid",
-        DocumentKind::GoodPracticeGuide,
-        Visibility::Private,
-        "ro",
-        &[],
-    )
-    .await;
+    let (org, document) = fixtures::municipality_with_guide(&app.db, Visibility::Private).await;
     let token = accounts::api_token(&app.db, org.id, TokenScope::ReadWrite).await;
     (token, global_id("Document", document.id))
 }

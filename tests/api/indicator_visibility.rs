@@ -520,7 +520,7 @@ async fn derived_indicators(app: &TestApp, project: i64, per_rule: usize) {
 async fn derived_values_cost_a_fixed_number_of_statements_whatever_the_indicators() {
     // A generous batching window, as in `statements.rs`: the siblings of a
     // list must meet in one batch even in an unoptimised build.
-    let app = TestApp::spawn_with(|c| c.dataloader_delay_micros = 20_000).await;
+    let app = TestApp::spawn_with(|c| c.dataloader_delay_micros = 200_000).await;
     let org = fixtures::organization(
         &app.db,
         "lugoj",

@@ -6,9 +6,11 @@
 
 use std::net::IpAddr;
 
-use entities::enums::{DocumentKind, OrganizationKind, TokenScope, Visibility};
+use entities::enums::{OrganizationKind, TokenScope, Visibility};
 use pactum::config::Config;
 use pactum_tests::{TestApp, accounts, fixtures, global_id};
+
+use super::documents_writes::upload;
 use serde_json::{Value, json};
 
 const QUERY: &str = "{ organizations(first: 10) { totalCount edges { node { name } } } }";
@@ -283,49 +285,17 @@ async fn login_routes_and_downloads_are_limited_per_client() {
     assert_eq!(other.status(), 200);
 
     // A PUBLIC file: two downloads of 400 points fit in 1000, a third not.
-    let org = fixtures::organization(
-        &app.db,
-        "primaria-test",
-        "Primăria Test",
-        OrganizationKind::Municipality,
-        None,
-    )
-    .await;
-    let document = fixtures::document(
-        &app.db,
-        org.id,
-        "Ghid public",
-        DocumentKind::GoodPracticeGuide,
-        Visibility::Public,
-        "ro",
-        &[],
-    )
-    .await;
+    let (org, document) = fixtures::municipality_with_guide(&app.db, Visibility::Public).await;
     let token = accounts::api_token(&app.db, org.id, TokenScope::ReadWrite).await;
-    let boundary = "limits";
-    let operations = json!({
-        "query": "mutation($input: AddDocumentVersionInput!) { addDocumentVersion(input: $input) { version { downloadUrl } userErrors { message } } }",
-        "variables": { "input": { "documentId": global_id("Document", document.id), "file": null } }
-    });
-    let form = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.input.file\"]}}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"ghid.txt\"\r\n\r\nGhid de integritate\r\n--{boundary}--\r\n"
-    );
-    let uploaded: Value = client
-        .post(app.graphql_url())
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("authorization", format!("Bearer {token}"))
-        .body(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, uploaded) = upload(
+        &app,
+        Some(&token),
+        &global_id("Document", document.id),
+        "ghid.txt",
+        "text/plain",
+        b"Ghid de integritate",
+    )
+    .await;
     let url = uploaded["data"]["addDocumentVersion"]["version"]["downloadUrl"]
         .as_str()
         .unwrap_or_else(|| panic!("{uploaded}"))

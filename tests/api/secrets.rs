@@ -11,6 +11,30 @@ const S3_SECRET: &str = "s3-canary-0f9e";
 const SMTP_PASSWORD: &str = "smtp-canary-51c2";
 const UNSUBSCRIBE_SECRET: &str = "unsub-canary-a3b8";
 
+/// A fresh directory holding a TOML file with one OIDC provider at
+/// `issuer` whose client secret is [`CLIENT_SECRET`].
+fn provider_config(name: &str, issuer: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir()
+        .join("pactum-tests")
+        .join(format!("{name}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config_file = dir.join("pactum.toml");
+    std::fs::write(
+        &config_file,
+        format!(
+            "[[auth_providers]]\n\
+             id = \"idp\"\n\
+             name = \"IdP\"\n\
+             kind = \"oidc\"\n\
+             issuer = \"{issuer}\"\n\
+             client_id = \"pactum\"\n\
+             client_secret = \"{CLIENT_SECRET}\"\n"
+        ),
+    )
+    .unwrap();
+    (dir, config_file)
+}
+
 #[tokio::test]
 async fn no_secret_is_printed_even_when_the_database_fails() {
     // A "database" that hangs up at once, so connecting fails quickly
@@ -22,24 +46,7 @@ async fn no_secret_is_printed_even_when_the_database_fails() {
             drop(socket);
         }
     });
-    let dir = std::env::temp_dir()
-        .join("pactum-tests")
-        .join(format!("secrets-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config_file = dir.join("pactum.toml");
-    std::fs::write(
-        &config_file,
-        format!(
-            "[[auth_providers]]\n\
-             id = \"idp\"\n\
-             name = \"IdP\"\n\
-             kind = \"oidc\"\n\
-             issuer = \"https://id.example.ro\"\n\
-             client_id = \"pactum\"\n\
-             client_secret = \"{CLIENT_SECRET}\"\n"
-        ),
-    )
-    .unwrap();
+    let (dir, config_file) = provider_config("secrets", "https://id.example.ro");
     let database_url = format!("postgres://pactum:{DATABASE_PASSWORD}@127.0.0.1:{port}/pactum");
 
     for level in ["debug", "trace"] {
@@ -94,24 +101,7 @@ async fn no_secret_is_printed_even_when_the_database_fails() {
 /// the unsubscribe key loaded; requests served, then stopped.
 #[tokio::test]
 async fn no_secret_is_printed_by_a_running_server() {
-    let dir = std::env::temp_dir()
-        .join("pactum-tests")
-        .join(format!("secrets-serve-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config_file = dir.join("pactum.toml");
-    std::fs::write(
-        &config_file,
-        format!(
-            "[[auth_providers]]\n\
-             id = \"idp\"\n\
-             name = \"IdP\"\n\
-             kind = \"oidc\"\n\
-             issuer = \"http://127.0.0.1:9/realms/x\"\n\
-             client_id = \"pactum\"\n\
-             client_secret = \"{CLIENT_SECRET}\"\n"
-        ),
-    )
-    .unwrap();
+    let (dir, config_file) = provider_config("secrets-serve", "http://127.0.0.1:9/realms/x");
     let port = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap().port()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use entities::{
     document_version,
-    enums::{DocumentKind, MemberRole, OrganizationKind, Visibility},
+    enums::{MemberRole, Visibility},
 };
 use pactum_tests::{TestApp, accounts, fixtures, global_id, samples};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -29,24 +29,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let app = TestApp::spawn().await;
-    let org = fixtures::organization(
-        &app.db,
-        "primaria-lugoj",
-        "Primăria Lugoj",
-        OrganizationKind::Municipality,
-        Some("Timiș"),
-    )
-    .await;
-    let document = fixtures::document(
-        &app.db,
-        org.id,
-        "Ghid de integritate",
-        DocumentKind::GoodPracticeGuide,
-        Visibility::Private,
-        "ro",
-        &[],
-    )
-    .await;
+    let (org, document) = fixtures::municipality_with_guide(&app.db, Visibility::Private).await;
     let editor = accounts::member_session(&app.db, org.id, MemberRole::Editor).await;
     Setup {
         app,
