@@ -489,6 +489,15 @@ async fn store_preference<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Takes the write lock on the person's row as the transaction's first
+/// statement (a missing person is NOT_FOUND): their preference changes run
+/// one after another, and on SQLite a transaction that read first cannot
+/// fail to upgrade to a writer when the alert worker committed meanwhile.
+async fn lock_person<C: ConnectionTrait>(txn: &C, user_id: i64) -> DomainResult<()> {
+    super::lock_row::<user::Entity, _>(txn, user::Column::Id, user::Column::Id, user_id, "User")
+        .await
+}
+
 /// Changes the signed-in person's preferences; returns all of them.
 pub async fn update_preferences<C: TransactionTrait>(
     db: &C,
@@ -519,6 +528,7 @@ pub async fn update_preferences<C: TransactionTrait>(
         }
     }
     let txn = db.begin().await?;
+    lock_person(&txn, user_id).await?;
     let before = preferences_of(&txn, user_id).await?;
     for (kind, delivery) in changes {
         store_preference(&txn, user_id, *kind, *delivery, now).await?;
@@ -562,7 +572,7 @@ pub async fn unsubscribe<C: TransactionTrait>(
         ));
     };
     let txn = db.begin().await?;
-    accounts::user_by_id(&txn, user_id).await?;
+    lock_person(&txn, user_id).await?;
     let before = preferences_of(&txn, user_id).await?;
     // The digest's link turns off every kind the user gets as a digest.
     let kinds = if kind == AlertKind::DailyDigest {
