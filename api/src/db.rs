@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use migration::MigratorTrait;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::{config::Config, metrics::Metrics};
@@ -32,6 +33,23 @@ pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConne
     let counter = metrics.db_statements.clone();
     db.set_metric_callback(move |_info| counter.inc());
     Ok(db)
+}
+
+/// [`connect`], then brings the schema up to date: what every command that
+/// uses the database does first (migrations are idempotent and run in a
+/// transaction each, so concurrent starts are safe).
+pub async fn connect_migrated(
+    config: &Config,
+    metrics: &Metrics,
+) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(config, metrics).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Applies the pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
 }
 
 /// The file path of a `sqlite://` URL, if it names a file.

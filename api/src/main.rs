@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entities::enums::{MemberRole, TokenScope};
-use migration::MigratorTrait;
 use pactum::domain::{audit::Verification, members::OperatorGrant};
 use pactum::{
     config::{Config, LogFormat},
@@ -166,10 +165,7 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Migrate => {
-            let db = connect(&config).await?;
-            migration::Migrator::up(&db, None)
-                .await
-                .context("migrating")?;
+            migrated(&config).await?;
             tracing::info!("database migrated");
         }
         Command::Seed {
@@ -178,10 +174,7 @@ async fn main() -> anyhow::Result<()> {
             seed,
             ..
         } => {
-            let db = connect(&config).await?;
-            migration::Migrator::up(&db, None)
-                .await
-                .context("migrating")?;
+            let db = migrated(&config).await?;
             let spec = seed::synthetic::SyntheticSpec {
                 organizations: orgs,
                 seed,
@@ -201,10 +194,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Seed { demo: true, .. } => {
-            let db = connect(&config).await?;
-            migration::Migrator::up(&db, None)
-                .await
-                .context("migrating")?;
+            let db = migrated(&config).await?;
             if seed::demo::seed_demo(&db)
                 .await
                 .context("loading demo data")?
@@ -297,11 +287,13 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The configured database, migrated.
 async fn migrated(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = connect(config).await?;
-    migration::Migrator::up(&db, None)
+    let metrics = pactum::metrics::Metrics::new()?;
+    let db = pactum::db::connect(config, &metrics)
         .await
-        .context("migrating")?;
+        .context("connecting to the database")?;
+    pactum::db::migrate(&db).await.context("migrating")?;
     Ok(db)
 }
 
@@ -313,13 +305,6 @@ async fn organization_by_slug(
         .await
         .context("looking up the organization")?
         .with_context(|| format!("no organization with slug `{slug}`"))
-}
-
-async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let metrics = pactum::metrics::Metrics::new()?;
-    pactum::db::connect(config, &metrics)
-        .await
-        .context("connecting to the database")
 }
 
 fn init_tracing(format: LogFormat) {

@@ -216,6 +216,28 @@ impl Budgets {
     }
 }
 
+/// Every minute, forgets the clients whose budgets are full again
+/// ([`Budgets::forget_idle`]), so the limiter's memory follows the clients
+/// active lately, not all ever seen.
+pub struct BudgetSweeper(pub std::sync::Arc<Budgets>);
+
+impl BudgetSweeper {
+    /// How often it sweeps.
+    pub const PACE: crate::jobs::Pace =
+        crate::jobs::Pace::Every(std::time::Duration::from_secs(60));
+}
+
+impl crate::jobs::Job for BudgetSweeper {
+    fn name(&self) -> &'static str {
+        "budget sweeper"
+    }
+
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        self.0.forget_idle();
+        Ok(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

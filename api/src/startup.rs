@@ -3,19 +3,23 @@
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use migration::MigratorTrait;
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::{net::TcpListener, sync::watch};
+use tokio::net::TcpListener;
 
 use crate::{
     config::Config,
     db,
-    domain::agreement_lifecycle,
     graphql::build_schema,
-    http::{AppState, RouterError, router},
-    jobs,
+    http::{RouterError, router},
+    jobs::{
+        Jobs, Pace, STOP_GRACE,
+        expiry::AgreementExpiry,
+        housekeeping::{Housekeeping, Schedule},
+    },
     metrics::Metrics,
     notify::{Notifier, unsubscribe::UnsubscribeKey},
+    ratelimit::BudgetSweeper,
+    state::AppState,
 };
 
 /// Why the application could not start.
@@ -55,7 +59,7 @@ pub struct Application {
     budgets: Arc<crate::ratelimit::Budgets>,
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
-    housekeeping: Option<jobs::housekeeping::Schedule>,
+    housekeeping: Option<Schedule>,
     notifier: Option<Notifier>,
 }
 
@@ -64,13 +68,12 @@ impl Application {
     /// listen address (port 0 picks a free port).
     pub async fn build(mut config: Config) -> Result<Self, StartupError> {
         let metrics = Metrics::new()?;
-        let db = db::connect(&config, &metrics).await?;
-        migration::Migrator::up(&db, None).await?;
+        let db = db::connect_migrated(&config, &metrics).await?;
         let listener = TcpListener::bind(config.listen).await?;
         if config.public_url.is_empty() {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
-        let housekeeping = jobs::housekeeping::Schedule::from_config(&config);
+        let housekeeping = Schedule::from_config(&config);
         let expiry_interval = (config.expiry_interval_seconds > 0)
             .then(|| Duration::from_secs(config.expiry_interval_seconds));
         let auth = crate::auth::AuthState::new(&config)?;
@@ -129,72 +132,38 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    /// Meanwhile a background task expires agreements past their end date
-    /// (once at start, then every `expiry_interval_seconds`), and the alert
-    /// tasks (consumer, mail worker, daily jobs) run unless `notify_enabled`
-    /// is off, and housekeeping purges expired sessions, login attempts and
-    /// old invitations (once at start, then every `purge_interval_seconds`,
-    /// unless 0); all stop with the server (the mail worker after recording
-    /// the batch it is sending).
+    /// Meanwhile the background jobs run (see [`crate::jobs`]): agreement
+    /// expiry (once at start, then every `expiry_interval_seconds`, unless
+    /// 0), housekeeping (every `purge_interval_seconds`, unless 0), the
+    /// budget sweeper, and the alert consumer, mail worker and daily jobs
+    /// unless `notify_enabled` is off. All stop with the server the same
+    /// way: told, then awaited while they finish their round.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), std::io::Error> {
-        let expiry = self
-            .expiry_interval
-            .map(|every| tokio::spawn(agreement_lifecycle::run_expiry(self.db.clone(), every)));
-        let (stop, stopped) = watch::channel(false);
-        let stopped_sweeper = stopped.clone();
-        let housekeeping = self.housekeeping.map(|schedule| {
-            tokio::spawn(jobs::housekeeping::run(
-                self.db.clone(),
-                schedule,
-                stopped.clone(),
-            ))
-        });
-        let tasks = self
-            .notifier
-            .map(|notifier| notifier.spawn(stopped))
-            .unwrap_or_default();
-        let sweeper = tokio::spawn(forget_idle_budgets(self.budgets, stopped_sweeper));
+        let mut background = Jobs::new();
+        if let Some(every) = self.expiry_interval {
+            let expiry = AgreementExpiry {
+                db: self.db.clone(),
+            };
+            background.spawn(Pace::Every(every), expiry);
+        }
+        if let Some(schedule) = self.housekeeping {
+            let job = Housekeeping {
+                db: self.db.clone(),
+                retention: schedule.retention,
+            };
+            background.spawn(schedule.pace(), job);
+        }
+        background.spawn(BudgetSweeper::PACE, BudgetSweeper(self.budgets));
+        if let Some(notifier) = self.notifier {
+            notifier.spawn(&mut background);
+        }
         let served =
             crate::http::serve::serve(self.listener, self.router, &self.config, shutdown).await;
-        if let Some(task) = expiry {
-            task.abort();
-        }
-        let _ = stop.send(true);
-        let _ = sweeper.await;
-        if let Some(task) = housekeeping
-            && tokio::time::timeout(Duration::from_secs(30), task)
-                .await
-                .is_err()
-        {
-            tracing::warn!("the housekeeping task did not stop in time");
-        }
-        for task in tasks {
-            if tokio::time::timeout(std::time::Duration::from_secs(30), task)
-                .await
-                .is_err()
-            {
-                tracing::warn!("an alert task did not stop in time");
-            }
-        }
+        background.stop(STOP_GRACE).await;
         served
-    }
-}
-
-/// Every minute, forgets the clients whose budgets are full again, so the
-/// limiter's memory follows the clients active lately, not all ever seen.
-async fn forget_idle_budgets(
-    budgets: Arc<crate::ratelimit::Budgets>,
-    mut stopped: watch::Receiver<bool>,
-) {
-    let mut every = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tokio::select! {
-            _ = every.tick() => budgets.forget_idle(),
-            _ = stopped.changed() => return,
-        }
     }
 }
 

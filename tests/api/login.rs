@@ -280,7 +280,7 @@ async fn a_wrong_or_replayed_state_is_refused_and_creates_nothing() {
     let forged = back.replace(&format!("state={state}"), "state=forged");
     let (status, body, session) = callback(&mut browser, &forged).await;
     assert_eq!(
-        (status, body["error"]["reason"].as_str()),
+        (status, body["errors"][0]["extensions"]["reason"].as_str()),
         (401, Some("INVALID_STATE"))
     );
     assert!(session.is_none());
@@ -289,7 +289,7 @@ async fn a_wrong_or_replayed_state_is_refused_and_creates_nothing() {
     let mut other = Browser::new();
     let (status, body, _) = callback(&mut other, &back).await;
     assert_eq!(
-        (status, body["error"]["reason"].as_str()),
+        (status, body["errors"][0]["extensions"]["reason"].as_str()),
         (401, Some("INVALID_STATE"))
     );
     assert_eq!(users(&app).await, 0);
@@ -308,7 +308,7 @@ async fn a_wrong_or_replayed_state_is_refused_and_creates_nothing() {
         .unwrap();
     assert_eq!(replay.status().as_u16(), 401);
     let body: Value = replay.json().await.unwrap();
-    assert_eq!(body["error"]["reason"], "INVALID_STATE");
+    assert_eq!(body["errors"][0]["extensions"]["reason"], "INVALID_STATE");
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 1);
     assert_eq!(users(&app).await, 1);
 }
@@ -326,7 +326,7 @@ async fn a_forged_or_reused_code_is_refused() {
     let forged = back.replace(&code, "forged-code");
     let (status, body, session) = callback(&mut browser, &forged).await;
     assert_eq!(
-        (status, body["error"]["reason"].as_str()),
+        (status, body["errors"][0]["extensions"]["reason"].as_str()),
         (401, Some("CODE_REJECTED"))
     );
     assert!(session.is_none());
@@ -343,7 +343,7 @@ async fn a_forged_or_reused_code_is_refused() {
     let fresh_code = peers::query_param(&fresh, "code").unwrap();
     let (status, body, session) = callback(&mut browser, &fresh.replace(&fresh_code, &used)).await;
     assert_eq!(
-        (status, body["error"]["reason"].as_str()),
+        (status, body["errors"][0]["extensions"]["reason"].as_str()),
         (401, Some("CODE_REJECTED"))
     );
     assert!(session.is_none());
@@ -369,8 +369,14 @@ async fn a_bad_id_token_is_refused_whatever_is_wrong_with_it() {
         let (status, body, session) = callback(&mut browser, &back).await;
         assert_eq!(status, expected, "{mode}: {body}");
         if expected == 401 {
-            assert_eq!(body["error"]["reason"], "ID_TOKEN_INVALID", "{mode}");
-            assert_eq!(body["error"]["code"], "UNAUTHENTICATED", "{mode}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["reason"], "ID_TOKEN_INVALID",
+                "{mode}"
+            );
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+                "{mode}"
+            );
             assert!(session.is_none(), "{mode}");
             assert_eq!(users(&app).await, 0, "{mode}");
         } else {

@@ -1,38 +1,27 @@
-//! Login and credentials over HTTP: the OAuth routes (`/auth/providers`,
-//! `/auth/login/{provider}`, `/auth/callback/{provider}`, `/auth/logout`),
-//! the session cookie, and turning a request's credentials (Bearer token or
-//! cookie) into the [`Actor`] it acts as, with the CSRF checks that cookies
-//! need. The rules themselves (sessions, tokens, users) live in `domain`.
+//! Credentials: the login set-up (providers, session lifetimes, trusted
+//! origins), the session cookie, and turning a request's credentials
+//! (Bearer token or cookie) into the [`Actor`] it acts as, with the CSRF
+//! checks that cookies need. The OAuth routes that use them are handlers in
+//! `crate::http::auth`; the rules (sessions, tokens, users, logins in
+//! flight) live in `domain`.
 
 pub mod providers;
 
 use std::sync::Arc;
 
-use axum::{
-    Json,
-    extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
-};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use chrono::{Duration, Utc};
-use entities::login_attempt;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde::Deserialize;
-use serde_json::json;
+use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Config,
     domain::{
-        accounts,
         actor::Actor,
         api_tokens,
         error::DomainError,
-        housekeeping,
-        secrets::{API_TOKEN_PREFIX, SESSION_PREFIX, digest, new_secret},
+        secrets::{API_TOKEN_PREFIX, SESSION_PREFIX},
         sessions::{self, SessionLifetime},
     },
-    graphql::error::ErrorCode,
-    http::{AppState, error::json_error},
 };
 use providers::Providers;
 
@@ -41,8 +30,6 @@ pub const SESSION_COOKIE: &str = "pactum_session";
 /// Name of the cookie binding a login in flight to the browser that
 /// started it (against login CSRF).
 pub const LOGIN_COOKIE: &str = "pactum_login";
-/// How long a started login may take.
-const LOGIN_TTL: Duration = Duration::minutes(10);
 
 /// Why the login set-up could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -96,12 +83,13 @@ impl AuthState {
         }))
     }
 
-    fn redirect_uri(&self, provider: &str) -> String {
+    /// Where the provider sends the browser back for `provider`.
+    pub fn redirect_uri(&self, provider: &str) -> String {
         format!("{}/auth/callback/{provider}", self.public_url)
     }
 
     /// A `Set-Cookie` value.
-    fn cookie(&self, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
+    pub fn cookie(&self, name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
         let secure = if self.secure_cookies { "; Secure" } else { "" };
         let text = format!(
             "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
@@ -177,7 +165,8 @@ pub enum LoginError {
 }
 
 impl LoginError {
-    fn status_and_reason(&self) -> (StatusCode, &'static str) {
+    /// The HTTP status and the stable reason of this failure.
+    pub fn status_and_reason(&self) -> (StatusCode, &'static str) {
         match self {
             Self::UnknownProvider => (StatusCode::NOT_FOUND, "UNKNOWN_PROVIDER"),
             Self::ReturnToNotAllowed => (StatusCode::FORBIDDEN, "RETURN_TO_NOT_ALLOWED"),
@@ -192,221 +181,6 @@ impl LoginError {
             Self::Domain(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
         }
     }
-}
-
-impl IntoResponse for LoginError {
-    fn into_response(self) -> Response {
-        let (status, reason) = self.status_and_reason();
-        let code = match status {
-            StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
-            StatusCode::FORBIDDEN => "FORBIDDEN",
-            StatusCode::NOT_FOUND => "NOT_FOUND",
-            _ => "INTERNAL",
-        };
-        match &self {
-            Self::CodeRejected(detail) | Self::IdTokenInvalid(detail) | Self::Provider(detail) => {
-                tracing::warn!(%reason, %detail, "login failed");
-            }
-            Self::Domain(err) => tracing::warn!(%reason, %err, "login failed"),
-            _ => tracing::info!(%reason, "login refused"),
-        }
-        let message = match &self {
-            Self::Domain(DomainError::Database(_)) => "Internal server error".to_owned(),
-            other => other.to_string(),
-        };
-        (
-            status,
-            Json(json!({ "error": { "code": code, "reason": reason, "message": message } })),
-        )
-            .into_response()
-    }
-}
-
-/// `GET /auth/providers`: what a login page lists.
-pub async fn list_providers(State(state): State<AppState>) -> Response {
-    let providers: Vec<_> = state
-        .auth
-        .providers
-        .all()
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id,
-                "name": p.name,
-                "loginUrl": format!("{}/auth/login/{}", state.auth.public_url, p.id),
-            })
-        })
-        .collect();
-    Json(json!({ "providers": providers })).into_response()
-}
-
-/// Query of `GET /auth/login/{provider}`.
-#[derive(Debug, Deserialize)]
-pub struct LoginQuery {
-    return_to: Option<String>,
-}
-
-/// `GET /auth/login/{provider}`: remembers the login (state, PKCE
-/// verifier, nonce, where to return), binds it to this browser with a
-/// cookie and sends the browser to the provider.
-pub async fn login(
-    State(state): State<AppState>,
-    Path(provider_id): Path<String>,
-    Query(query): Query<LoginQuery>,
-) -> Result<Response, LoginError> {
-    let auth = &state.auth;
-    let provider = auth.providers.get(&provider_id)?;
-    let return_to = auth
-        .safe_return_to(query.return_to.as_deref())
-        .ok_or(LoginError::ReturnToNotAllowed)?;
-    let login_state = new_secret("");
-    let nonce = new_secret("");
-    let authorization = auth
-        .providers
-        .authorize(
-            provider,
-            &auth.redirect_uri(&provider.id),
-            &login_state,
-            &nonce,
-        )
-        .await?;
-    let now = Utc::now();
-    housekeeping::purge_login_attempts(&state.db, now).await?;
-    login_attempt::ActiveModel {
-        state_hash: Set(digest(&login_state)),
-        provider: Set(provider.id.clone()),
-        pkce_verifier: Set(authorization.pkce_verifier),
-        nonce: Set(nonce),
-        return_to: Set(return_to),
-        created_at: Set(now),
-        expires_at: Set(now + LOGIN_TTL),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await
-    .map_err(DomainError::from)?;
-    let mut response = Redirect::to(authorization.url.as_str()).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        auth.cookie(
-            LOGIN_COOKIE,
-            &login_state,
-            "/auth/callback",
-            LOGIN_TTL.num_seconds(),
-        ),
-    );
-    Ok(response)
-}
-
-/// Query of `GET /auth/callback/{provider}`.
-#[derive(Debug, Deserialize)]
-pub struct CallbackQuery {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-}
-
-/// `GET /auth/callback/{provider}`: checks `state` against this browser's
-/// login cookie and the stored login (used once), exchanges the code,
-/// signs the user in (taking up invitations) and opens a session.
-pub async fn callback(
-    State(state): State<AppState>,
-    Path(provider_id): Path<String>,
-    Query(query): Query<CallbackQuery>,
-    headers: HeaderMap,
-) -> Result<Response, LoginError> {
-    let auth = &state.auth;
-    let provider = auth.providers.get(&provider_id)?;
-    let returned_state = query.state.as_deref().ok_or(LoginError::InvalidState)?;
-    let browser_state = cookie(&headers, LOGIN_COOKIE).ok_or(LoginError::InvalidState)?;
-    if browser_state != returned_state {
-        return Err(LoginError::InvalidState);
-    }
-    // Take the login out before anything else: a replayed callback finds
-    // nothing, even when two race.
-    let attempt = login_attempt::Entity::find()
-        .filter(login_attempt::Column::StateHash.eq(digest(returned_state)))
-        .one(&state.db)
-        .await
-        .map_err(DomainError::from)?
-        .ok_or(LoginError::InvalidState)?;
-    let taken = login_attempt::Entity::delete_by_id(attempt.id)
-        .exec(&state.db)
-        .await
-        .map_err(DomainError::from)?;
-    let now = Utc::now();
-    if taken.rows_affected != 1 || attempt.expires_at <= now || attempt.provider != provider.id {
-        return Err(LoginError::InvalidState);
-    }
-    if let Some(error) = query.error {
-        return Err(LoginError::Denied(error));
-    }
-    let code = query
-        .code
-        .as_deref()
-        .ok_or_else(|| LoginError::CodeRejected("no code".into()))?;
-    let login = auth
-        .providers
-        .finish(
-            provider,
-            &auth.redirect_uri(&provider.id),
-            code,
-            &attempt.pkce_verifier,
-            &attempt.nonce,
-        )
-        .await?;
-    let user = accounts::sign_in(&state.db, &login, now).await?;
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (_, secret) = sessions::open(&state.db, user.id, user_agent, auth.lifetime, now).await?;
-    tracing::info!(user_id = user.id, provider = %provider.id, "logged in");
-    let mut response = Redirect::to(&attempt.return_to).into_response();
-    let cookies = response.headers_mut();
-    cookies.append(
-        header::SET_COOKIE,
-        auth.cookie(
-            SESSION_COOKIE,
-            &secret,
-            "/",
-            auth.lifetime.absolute.num_seconds(),
-        ),
-    );
-    cookies.append(
-        header::SET_COOKIE,
-        auth.cookie(LOGIN_COOKIE, "", "/auth/callback", 0),
-    );
-    Ok(response)
-}
-
-/// `POST /auth/logout`: ends the session (cookie or Bearer) and clears the
-/// cookie. Cross-site requests are refused.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let auth = &state.auth;
-    let credential = bearer(&headers).or_else(|| cookie(&headers, SESSION_COOKIE));
-    if bearer(&headers).is_none() && credential.is_some() && !auth.same_site(&headers) {
-        return forbidden_origin();
-    }
-    if let Some(secret) = credential
-        && let Err(err) = sessions::revoke(&state.db, secret, Utc::now()).await
-    {
-        tracing::error!(%err, "logout failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, auth.clear_session_cookie());
-    response
-}
-
-fn forbidden_origin() -> Response {
-    json_error(
-        StatusCode::FORBIDDEN,
-        ErrorCode::Forbidden,
-        "cross-site requests with the session cookie are refused",
-    )
 }
 
 /// The value of cookie `name` in the request.
@@ -444,51 +218,19 @@ pub enum Rejection {
     Internal(DomainError),
 }
 
-impl Rejection {
-    /// The HTTP answer.
-    pub fn into_response(self, auth: &AuthState) -> Response {
-        match self {
-            Self::Unauthenticated {
-                message,
-                from_cookie,
-            } => {
-                let mut response = json_error(
-                    StatusCode::UNAUTHORIZED,
-                    ErrorCode::Unauthenticated,
-                    message,
-                );
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                if from_cookie {
-                    response
-                        .headers_mut()
-                        .append(header::SET_COOKIE, auth.clear_session_cookie());
-                }
-                response
-            }
-            Self::ForeignOrigin => forbidden_origin(),
-            Self::Internal(err) => {
-                tracing::error!(%err, "cannot check credentials");
-                json_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    crate::graphql::error::INTERNAL_MESSAGE,
-                )
-            }
-        }
-    }
-}
-
 /// The actor a request acts as: the Bearer token if there is one (session
 /// or API token), else the session cookie (from a trusted origin only),
 /// else anonymous.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, Rejection> {
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    auth: &AuthState,
+    headers: &HeaderMap,
+) -> Result<Actor, Rejection> {
     let now = Utc::now();
     let (secret, from_cookie) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
         (Some(secret), _) => (secret, false),
         (None, Some(secret)) => {
-            if !state.auth.same_site(headers) {
+            if !auth.same_site(headers) {
                 return Err(Rejection::ForeignOrigin);
             }
             (secret, true)
@@ -502,9 +244,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor
         (None, None) => return Ok(Actor::Anonymous),
     };
     let resolved = if secret.starts_with(API_TOKEN_PREFIX) && !from_cookie {
-        api_tokens::resolve(&state.db, secret, now).await
+        api_tokens::resolve(db, secret, now).await
     } else if secret.starts_with(SESSION_PREFIX) {
-        sessions::resolve(&state.db, secret, state.auth.lifetime, now).await
+        sessions::resolve(db, secret, auth.lifetime, now).await
     } else {
         Err(DomainError::Unauthenticated("unknown credential".into()))
     };

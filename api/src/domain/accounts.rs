@@ -10,14 +10,17 @@ use entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 
 use super::{
     actor::{Actor, UserActor},
+    audit::{Author, Change},
     error::{DomainError, DomainResult},
     input::fields,
+    values::EmailAddress,
+    write::Write,
 };
 
 /// What an identity provider told us about the person logging in.
@@ -35,23 +38,6 @@ pub struct VerifiedLogin {
     pub name: Option<String>,
 }
 
-/// Normalises an e-mail address as stored (trimmed, lower case) and checks
-/// its shape (no spaces, no control characters, wherever it comes from:
-/// a client, an identity provider, the command line).
-pub fn normalize_email(email: &str) -> DomainResult<String> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(email)
-    } else {
-        Err(DomainError::invalid("email", "not a valid e-mail address"))
-    }
-}
-
 /// Finds or creates the user behind `login` (by provider and subject, never
 /// by e-mail alone) and takes up open invitations for a verified address.
 /// All in one transaction.
@@ -60,9 +46,15 @@ pub async fn sign_in<C: TransactionTrait>(
     login: &VerifiedLogin,
     now: DateTime<Utc>,
 ) -> DomainResult<user::Model> {
-    let txn = db.begin().await?;
-    let email = match login.email.as_deref().map(normalize_email) {
-        Some(Ok(email)) => Some(email),
+    // Nobody is signed in yet, so Pactum itself makes the change; a login
+    // notes no audit entry and no event.
+    let txn = Write::begin(db, Author::System, now).await?;
+    let email = match login
+        .email
+        .as_deref()
+        .map(|e| EmailAddress::parse("email", e))
+    {
+        Some(Ok(email)) => Some(email.into_string()),
         _ => None,
     };
     let existing = identity::Entity::find()
@@ -181,12 +173,7 @@ pub async fn grant_role<C: ConnectionTrait>(
         .await?;
     Ok(match existing {
         Some(found) if super::actor::rank(found.role) >= super::actor::rank(role) => found,
-        Some(found) => {
-            let mut active: membership::ActiveModel = found.into();
-            active.role = Set(role);
-            active.updated_at = Set(now);
-            active.update(db).await?
-        }
+        Some(found) => set_role(db, found, role, now).await?,
         None => {
             membership::ActiveModel {
                 user_id: Set(user_id),
@@ -200,6 +187,19 @@ pub async fn grant_role<C: ConnectionTrait>(
             .await?
         }
     })
+}
+
+/// Gives the member `found` the role `role` (whichever it had before).
+pub(crate) async fn set_role<C: ConnectionTrait>(
+    db: &C,
+    found: membership::Model,
+    role: MemberRole,
+    now: DateTime<Utc>,
+) -> DomainResult<membership::Model> {
+    let mut active: membership::ActiveModel = found.into();
+    active.role = Set(role);
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
 }
 
 /// The organizations sharing an ACTIVE agreement with one of `orgs`, other
@@ -314,7 +314,7 @@ pub async fn update_profile<C: TransactionTrait>(
             "log in as a person to change a profile".into(),
         ));
     };
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let user = user_by_id(&txn, user_id).await?;
     let before = user.clone();
     let mut active: user::ActiveModel = user.into();
@@ -326,36 +326,14 @@ pub async fn update_profile<C: TransactionTrait>(
     }
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
-    super::audit::append(
-        &txn,
-        super::audit::Author::Actor(actor),
-        super::audit::Change::of(
-            None,
-            "user.update_profile",
-            "User",
-            updated.id,
-            Some(&before),
-            Some(&updated),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        None,
+        "user.update_profile",
+        "User",
+        updated.id,
+        Some(&before),
+        Some(&updated),
+    ));
     txn.commit().await?;
     Ok(updated)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_trimmed_lowered_and_checked() {
-        assert_eq!(
-            normalize_email("  Ana.Pop@Primaria-Lugoj.RO ").ok(),
-            Some("ana.pop@primaria-lugoj.ro".to_owned())
-        );
-        for bad in ["", "ana", "@lugoj.ro", "ana@lugoj", "ana @lugoj.ro"] {
-            assert!(normalize_email(bad).is_err(), "{bad:?}");
-        }
-    }
 }

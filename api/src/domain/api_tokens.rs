@@ -6,17 +6,18 @@ use chrono::{DateTime, Duration, Utc};
 use entities::{api_token, enums::TokenScope};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 
 use super::{
     accounts::partners_of,
     actor::{Actor, TokenActor},
-    audit::{self, Author, Change},
+    audit::{Author, Change},
     error::{DomainError, DomainResult},
     input::fields,
     policy::{Action, authorize},
     secrets::{API_TOKEN_PREFIX, digest, new_secret},
+    write::Write,
 };
 
 /// The longest lifetime a token created through the API may have.
@@ -88,11 +89,8 @@ async fn insert<C: TransactionTrait>(
     author: Author<'_>,
     now: DateTime<Utc>,
 ) -> DomainResult<(api_token::Model, String)> {
-    let created_by = match author {
-        Author::Actor(actor) => actor.user_id(),
-        _ => None,
-    };
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, author, now).await?;
+    let created_by = txn.actor_user_id();
     let secret = new_secret(API_TOKEN_PREFIX);
     let hint: String = secret.chars().skip(secret.chars().count() - 4).collect();
     let model = api_token::ActiveModel {
@@ -110,20 +108,14 @@ async fn insert<C: TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    audit::append(
-        &txn,
-        author,
-        Change::of(
-            Some(model.organization_id),
-            "api_token.create",
-            "ApiToken",
-            model.id,
-            None::<&()>,
-            Some(&model),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(model.organization_id),
+        "api_token.create",
+        "ApiToken",
+        model.id,
+        None::<&()>,
+        Some(&model),
+    ));
     txn.commit().await?;
     Ok((model, secret))
 }
@@ -184,7 +176,7 @@ pub async fn revoke<C: TransactionTrait>(
     token_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<api_token::Model> {
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let token = find_managed(&txn, actor, token_id).await?;
     if token.revoked_at.is_some() {
         return Ok(token);
@@ -193,20 +185,14 @@ pub async fn revoke<C: TransactionTrait>(
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(now));
     let revoked = active.update(&txn).await?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(revoked.organization_id),
-            "api_token.revoke",
-            "ApiToken",
-            revoked.id,
-            Some(&before),
-            Some(&revoked),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(revoked.organization_id),
+        "api_token.revoke",
+        "ApiToken",
+        revoked.id,
+        Some(&before),
+        Some(&revoked),
+    ));
     txn.commit().await?;
     Ok(revoked)
 }

@@ -27,8 +27,8 @@ pub enum DomainError {
     /// OWNER); the user can fix it by doing something else first.
     #[error("{message}")]
     Conflict {
-        /// A stable machine-readable reason ("LAST_OWNER", ...).
-        code: &'static str,
+        /// Which rule it breaks.
+        reason: Reason,
         /// What is wrong, in words a user understands.
         message: String,
     },
@@ -64,9 +64,9 @@ impl DomainError {
 
 impl DomainError {
     /// A [`DomainError::Conflict`].
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(reason: Reason, message: impl Into<String>) -> Self {
         Self::Conflict {
-            code,
+            reason,
             message: message.into(),
         }
     }
@@ -109,6 +109,50 @@ impl From<super::policy::Denied> for DomainError {
 impl From<DbErr> for DomainError {
     fn from(err: DbErr) -> Self {
         Self::Database(Arc::new(err))
+    }
+}
+
+/// Why a change was refused, as clients read it in a user error's `code`:
+/// the one list of them (the GraphQL layer adds nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The input breaks a rule ([`DomainError::InvalidInput`]).
+    InvalidInput,
+    /// A value that must be unique is used ([`DomainError::Taken`]).
+    Taken,
+    /// The record changed since the client read it (a stale `version`).
+    StaleVersion,
+    /// The current state does not allow the transition.
+    IllegalTransition,
+    /// An agreement needs at least two parties to be proposed.
+    NotEnoughParties,
+    /// Only a party's documents can be linked to an agreement.
+    NotAParty,
+    /// The organization would be left without an OWNER.
+    LastOwner,
+    /// The address already belongs to a member.
+    AlreadyMember,
+    /// The invitation was already accepted.
+    AlreadyAccepted,
+    /// The organization already co-organizes the activity.
+    AlreadyOrganizer,
+}
+
+impl Reason {
+    /// The code as sent (`ILLEGAL_TRANSITION`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "INVALID_INPUT",
+            Self::Taken => "TAKEN",
+            Self::StaleVersion => "CONFLICT",
+            Self::IllegalTransition => "ILLEGAL_TRANSITION",
+            Self::NotEnoughParties => "NOT_ENOUGH_PARTIES",
+            Self::NotAParty => "NOT_A_PARTY",
+            Self::LastOwner => "LAST_OWNER",
+            Self::AlreadyMember => "ALREADY_MEMBER",
+            Self::AlreadyAccepted => "ALREADY_ACCEPTED",
+            Self::AlreadyOrganizer => "ALREADY_ORGANIZER",
+        }
     }
 }
 

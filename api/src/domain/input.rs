@@ -149,9 +149,9 @@ pub mod fields {
     // Organizations.
     /// An organization's official name.
     pub const ORGANIZATION_NAME: TextField = TextField::line("name", 300);
-    /// An organization's URL handle (its format is checked afterwards).
-    pub const ORGANIZATION_SLUG: TextField =
-        TextField::line("slug", crate::domain::organization_profiles::MAX_SLUG_LEN);
+    /// An organization's URL handle (its format is
+    /// [`crate::domain::values::Slug`]'s).
+    pub const ORGANIZATION_SLUG: TextField = TextField::line("slug", 80);
     /// A fiscal code (CIF), with or without "RO" (checked afterwards).
     pub const FISCAL_CODE: TextField = TextField::line("fiscalCode", 20);
     /// County.
@@ -233,8 +233,7 @@ pub mod fields {
     /// The `search` argument of lists.
     pub const SEARCH: TextField = TextField::line("search", 200);
     /// The `slug` argument of `organizationBySlug`.
-    pub const SLUG_LOOKUP: TextField =
-        TextField::line("slug", crate::domain::organization_profiles::MAX_SLUG_LEN);
+    pub const SLUG_LOOKUP: TextField = TextField::line("slug", ORGANIZATION_SLUG.max_chars);
 }
 
 /// Most entries a list argument may have: the lists in query filters
@@ -290,34 +289,6 @@ pub fn filter_texts(
 pub fn filter_text(field: &'static str, value: Option<&str>) -> DomainResult<Option<String>> {
     let rule = TextField::line(field, MAX_FILTER_ENTRY_CHARS);
     value.map(|value| rule.clean(value)).transpose()
-}
-
-/// The name kept for an uploaded file: its last path segment (after the
-/// last `/` or `\`), without the characters a one-line text refuses
-/// (dropped, not refused: clients send what the user's system produced),
-/// NFC, trimmed. Refused when nothing is left, when it is `.` or `..`, and
-/// when longer than [`fields::FILE_NAME`] allows (refused, not cut: a cut
-/// name may lose its extension).
-pub fn file_name(input: &str) -> DomainResult<String> {
-    let field = fields::FILE_NAME;
-    let last = input.rsplit(['/', '\\']).next().unwrap_or_default();
-    let visible: String = last.chars().filter(|c| !field.refuses(*c)).collect();
-    let normalized: String = visible.nfc().collect();
-    let name = normalized.trim();
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(DomainError::invalid(field.name, "the file needs a name"));
-    }
-    let count = name.chars().count();
-    if count > field.max_chars {
-        return Err(DomainError::invalid(
-            field.name,
-            format!(
-                "the file name may have at most {} characters; it has {count}",
-                field.max_chars
-            ),
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 /// A list's `search` argument, cleaned by [`fields::SEARCH`]; blank is no
@@ -448,34 +419,6 @@ mod tests {
         assert_eq!(search_term(Some("   ")).ok(), Some(None));
         assert!(search_term(Some(&"x".repeat(201))).is_err());
         assert!(search_term(Some("a\u{0}")).is_err());
-    }
-
-    #[test]
-    fn file_names_keep_their_last_segment_and_lose_control_characters() {
-        assert_eq!(
-            file_name("C:\\Users\\ana\\raport.pdf").ok().as_deref(),
-            Some("raport.pdf")
-        );
-        assert_eq!(
-            file_name("../../etc/passwd").ok().as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(
-            file_name("ra\u{0}port\u{1b}[31m\u{202E}fdp.txt")
-                .ok()
-                .as_deref(),
-            Some("raport[31mfdp.txt")
-        );
-        assert_eq!(
-            file_name("  Ghid s\u{326}i t\u{326}.md ").ok().as_deref(),
-            Some("Ghid \u{219}i \u{21B}.md")
-        );
-        for bad in ["", "dir/", "..", "a/.", "\u{0}\u{7}", "  "] {
-            assert!(file_name(bad).is_err(), "{bad:?}");
-        }
-        assert!(file_name(&"a".repeat(255)).is_ok());
-        let long = file_name(&format!("{}.pdf", "a".repeat(5_000)));
-        assert!(message_of(long).contains("at most 255 characters"));
     }
 
     fn any_text() -> impl Strategy<Value = String> {

@@ -10,18 +10,19 @@ use entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait,
-    sea_query::Expr,
+    QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait, sea_query::Expr,
 };
 
 use super::{
-    accounts::{grant_role, normalize_email},
+    accounts::{grant_role, set_role},
     actor::Actor,
-    audit::{self, Author, Change},
-    error::{DomainError, DomainResult},
-    events::{self, Event},
+    audit::{Author, Change},
+    error::{DomainError, DomainResult, Reason},
+    events::Event,
     input::fields,
     policy::{Action, authorize},
+    values::EmailAddress,
+    write::Write,
 };
 
 /// How long an invitation stays open.
@@ -59,11 +60,44 @@ async fn keeps_an_owner<C: ConnectionTrait>(db: &C, organization: i64) -> Domain
         .await?;
     if owners == 0 {
         return Err(DomainError::conflict(
-            "LAST_OWNER",
+            Reason::LastOwner,
             "an organization must keep at least one OWNER; make someone else OWNER first",
         ));
     }
     Ok(())
+}
+
+/// Narrows `query` to the open (neither accepted nor revoked) invitations
+/// of `email` to `organization`.
+fn open_invitation_of<Q: QueryFilter>(query: Q, organization: i64, email: &str) -> Q {
+    query
+        .filter(invitation::Column::OrganizationId.eq(organization))
+        .filter(invitation::Column::Email.eq(email))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+}
+
+/// Inserts a new invitation of `email` to `organization` as `role`, open
+/// for [`INVITATION_LIFETIME`] from `now`.
+async fn insert_invitation<C: ConnectionTrait>(
+    db: &C,
+    organization: i64,
+    email: String,
+    role: MemberRole,
+    invited_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> DomainResult<invitation::Model> {
+    Ok(invitation::ActiveModel {
+        organization_id: Set(organization),
+        email: Set(email),
+        role: Set(role),
+        invited_by_id: Set(invited_by),
+        created_at: Set(now),
+        expires_at: Set(now + INVITATION_LIFETIME),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
 }
 
 /// The organization's members, by role then name order of joining.
@@ -110,8 +144,8 @@ pub async fn invite<C: TransactionTrait>(
 ) -> DomainResult<invitation::Model> {
     authorize(actor, Action::ManageMembers, organization)?;
     authorize(actor, action_for(role), organization)?;
-    let email = normalize_email(&fields::INVITED_EMAIL.clean(email)?)?;
-    let txn = db.begin().await?;
+    let email = EmailAddress::parse("email", &fields::INVITED_EMAIL.clean(email)?)?.into_string();
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     lock_organization(&txn, organization).await?;
     let already_member = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(organization))
@@ -129,15 +163,11 @@ pub async fn invite<C: TransactionTrait>(
         > 0;
     if already_member {
         return Err(DomainError::conflict(
-            "ALREADY_MEMBER",
+            Reason::AlreadyMember,
             "someone with this address is already a member; change their role instead",
         ));
     }
-    let open = invitation::Entity::find()
-        .filter(invitation::Column::OrganizationId.eq(organization))
-        .filter(invitation::Column::Email.eq(email.as_str()))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::RevokedAt.is_null())
+    let open = open_invitation_of(invitation::Entity::find(), organization, &email)
         .one(&txn)
         .await?;
     let invitation = match open {
@@ -148,47 +178,24 @@ pub async fn invite<C: TransactionTrait>(
             active.expires_at = Set(now + INVITATION_LIFETIME);
             active.update(&txn).await?
         }
-        None => {
-            invitation::ActiveModel {
-                organization_id: Set(organization),
-                email: Set(email),
-                role: Set(role),
-                invited_by_id: Set(actor.user_id()),
-                created_at: Set(now),
-                expires_at: Set(now + INVITATION_LIFETIME),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-        }
+        None => insert_invitation(&txn, organization, email, role, actor.user_id(), now).await?,
     };
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(organization),
-            "member.invite",
-            "Invitation",
-            invitation.id,
-            None::<&()>,
-            Some(&invitation),
-        ),
-        now,
-    )
-    .await?;
-    events::record(
-        &txn,
-        Event {
-            kind: EventKind::MemberInvited,
-            organization_id: Some(organization),
-            entity: "Invitation",
-            entity_id: invitation.id,
-            actor_user_id: actor.user_id(),
-            payload: serde_json::json!({ "email": invitation.email, "role": invitation.role }),
-        },
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(organization),
+        "member.invite",
+        "Invitation",
+        invitation.id,
+        None::<&()>,
+        Some(&invitation),
+    ));
+    txn.event(Event {
+        kind: EventKind::MemberInvited,
+        organization_id: Some(organization),
+        entity: "Invitation",
+        entity_id: invitation.id,
+        actor_user_id: actor.user_id(),
+        payload: serde_json::json!({ "email": invitation.email, "role": invitation.role }),
+    });
     txn.commit().await?;
     Ok(invitation)
 }
@@ -200,7 +207,7 @@ pub async fn revoke_invitation<C: TransactionTrait>(
     invitation_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<invitation::Model> {
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let found = invitation::Entity::find_by_id(invitation_id)
         .one(&txn)
         .await?
@@ -211,7 +218,7 @@ pub async fn revoke_invitation<C: TransactionTrait>(
     authorize(actor, action_for(found.role), found.organization_id)?;
     if found.accepted_at.is_some() {
         return Err(DomainError::conflict(
-            "ALREADY_ACCEPTED",
+            Reason::AlreadyAccepted,
             "the invitation was already accepted; remove the member instead",
         ));
     }
@@ -222,20 +229,14 @@ pub async fn revoke_invitation<C: TransactionTrait>(
     let mut active: invitation::ActiveModel = found.into();
     active.revoked_at = Set(Some(now));
     let revoked = active.update(&txn).await?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(revoked.organization_id),
-            "member.revoke_invitation",
-            "Invitation",
-            revoked.id,
-            Some(&before),
-            Some(&revoked),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(revoked.organization_id),
+        "member.revoke_invitation",
+        "Invitation",
+        revoked.id,
+        Some(&before),
+        Some(&revoked),
+    ));
     txn.commit().await?;
     Ok(revoked)
 }
@@ -260,7 +261,7 @@ pub async fn change_role<C: TransactionTrait>(
     role: MemberRole,
     now: DateTime<Utc>,
 ) -> DomainResult<membership::Model> {
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let target = find_membership(&txn, membership_id).await?;
     let org = target.organization_id;
     authorize(actor, Action::ManageMembers, org)?;
@@ -270,25 +271,16 @@ pub async fn change_role<C: TransactionTrait>(
     // Read again under the lock: a concurrent change may have won.
     let target = find_membership(&txn, membership_id).await?;
     let before = target.clone();
-    let mut active: membership::ActiveModel = target.into();
-    active.role = Set(role);
-    active.updated_at = Set(now);
-    let updated = active.update(&txn).await?;
+    let updated = set_role(&txn, target, role, now).await?;
     keeps_an_owner(&txn, org).await?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(org),
-            "member.change_role",
-            "Membership",
-            updated.id,
-            Some(&before),
-            Some(&updated),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(org),
+        "member.change_role",
+        "Membership",
+        updated.id,
+        Some(&before),
+        Some(&updated),
+    ));
     txn.commit().await?;
     Ok(updated)
 }
@@ -300,7 +292,7 @@ pub async fn remove_member<C: TransactionTrait>(
     membership_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<membership::Model> {
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let target = find_membership(&txn, membership_id).await?;
     let org = target.organization_id;
     let leaving = actor.user_id() == Some(target.user_id);
@@ -314,24 +306,18 @@ pub async fn remove_member<C: TransactionTrait>(
         .exec(&txn)
         .await?;
     keeps_an_owner(&txn, org).await?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(org),
-            if leaving {
-                "member.leave"
-            } else {
-                "member.remove"
-            },
-            "Membership",
-            target.id,
-            Some(&target),
-            None::<&()>,
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(org),
+        if leaving {
+            "member.leave"
+        } else {
+            "member.remove"
+        },
+        "Membership",
+        target.id,
+        Some(&target),
+        None::<&()>,
+    ));
     txn.commit().await?;
     Ok(target)
 }
@@ -355,8 +341,8 @@ pub async fn grant_by_operator<C: TransactionTrait>(
     role: MemberRole,
     now: DateTime<Utc>,
 ) -> DomainResult<OperatorGrant> {
-    let email = normalize_email(email)?;
-    let txn = db.begin().await?;
+    let email = EmailAddress::parse("email", email)?.into_string();
+    let mut txn = Write::begin(db, Author::Operator, now).await?;
     lock_organization(&txn, organization).await?;
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -374,10 +360,7 @@ pub async fn grant_by_operator<C: TransactionTrait>(
                 Some(found) => {
                     let demotes_owner =
                         found.role == MemberRole::Owner && role != MemberRole::Owner;
-                    let mut active: membership::ActiveModel = found.into();
-                    active.role = Set(role);
-                    active.updated_at = Set(now);
-                    let updated = active.update(&txn).await?;
+                    let updated = set_role(&txn, found, role, now).await?;
                     if demotes_owner {
                         keeps_an_owner(&txn, organization).await?;
                     }
@@ -388,25 +371,15 @@ pub async fn grant_by_operator<C: TransactionTrait>(
             OperatorGrant::Granted(granted)
         }
         None => {
-            invitation::Entity::update_many()
-                .col_expr(invitation::Column::RevokedAt, Expr::value(now))
-                .filter(invitation::Column::OrganizationId.eq(organization))
-                .filter(invitation::Column::Email.eq(email.as_str()))
-                .filter(invitation::Column::AcceptedAt.is_null())
-                .filter(invitation::Column::RevokedAt.is_null())
-                .exec(&txn)
-                .await?;
-            let invitation = invitation::ActiveModel {
-                organization_id: Set(organization),
-                email: Set(email),
-                role: Set(role),
-                invited_by_id: Set(None),
-                created_at: Set(now),
-                expires_at: Set(now + INVITATION_LIFETIME),
-                ..Default::default()
-            }
-            .insert(&txn)
+            open_invitation_of(
+                invitation::Entity::update_many()
+                    .col_expr(invitation::Column::RevokedAt, Expr::value(now)),
+                organization,
+                &email,
+            )
+            .exec(&txn)
             .await?;
+            let invitation = insert_invitation(&txn, organization, email, role, None, now).await?;
             OperatorGrant::Invited(invitation)
         }
     };
@@ -414,20 +387,14 @@ pub async fn grant_by_operator<C: TransactionTrait>(
         OperatorGrant::Granted(m) => ("Membership", m.id, serde_json::to_value(m).ok()),
         OperatorGrant::Invited(i) => ("Invitation", i.id, serde_json::to_value(i).ok()),
     };
-    audit::append(
-        &txn,
-        Author::Operator,
-        Change {
-            organization_id: Some(organization),
-            action: "member.grant_by_operator",
-            entity,
-            entity_id: id,
-            before: None,
-            after,
-        },
-        now,
-    )
-    .await?;
+    txn.audit(Change {
+        organization_id: Some(organization),
+        action: "member.grant_by_operator",
+        entity,
+        entity_id: id,
+        before: None,
+        after,
+    });
     txn.commit().await?;
     Ok(outcome)
 }

@@ -19,6 +19,7 @@ pub mod fiscal_code;
 pub mod housekeeping;
 pub mod input;
 pub mod listing;
+pub mod login_attempts;
 pub mod media;
 pub mod members;
 pub mod organization_profiles;
@@ -32,7 +33,9 @@ pub mod stats;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod text;
+pub mod values;
 pub mod visibility;
+pub mod write;
 
 use std::collections::HashMap;
 
@@ -43,7 +46,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, LikeExpr},
 };
 
-use error::DomainResult;
+use error::{DomainResult, Reason};
 
 /// Takes the write lock on row `id` of `E` for the rest of the transaction,
 /// with a no-op UPDATE of `touched` (a PostgreSQL row lock; SQLite has a
@@ -75,7 +78,7 @@ pub fn check_version(entity: &str, expected: i32, actual: i32) -> DomainResult<(
         Ok(())
     } else {
         Err(error::DomainError::conflict(
-            "CONFLICT",
+            Reason::StaleVersion,
             format!(
                 "this {entity} changed since you read it (version {expected}, now {actual}); reload and try again"
             ),

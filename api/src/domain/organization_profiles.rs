@@ -12,23 +12,22 @@ use entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, TransactionSession, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::{
-    accounts::{grant_role, normalize_email},
+    accounts::grant_role,
     actor::Actor,
-    audit::{self, Author, Change},
+    audit::{Author, Change},
     check_version,
     error::{DomainError, DomainResult},
     fiscal_code,
     input::fields,
     policy::{Action, authorize, may_create_organization},
-    text::{fold, searchable},
+    text::searchable,
+    values::{EmailAddress, Slug},
+    write::Write,
 };
-
-/// Longest slug accepted.
-pub const MAX_SLUG_LEN: usize = 80;
 
 /// The unique keys of `organizations`, as the database names them, with the
 /// input field each belongs to.
@@ -92,44 +91,6 @@ pub struct ProfileChanges {
     pub description: Option<Option<String>>,
 }
 
-/// A slug made from `name`: folded, letters and digits kept, the rest
-/// collapsed to single dashes.
-pub fn slug_from(name: &str) -> String {
-    let folded = fold(name);
-    let mut slug = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    slug.chars().take(MAX_SLUG_LEN).collect::<String>()
-}
-
-/// Checks a slug: lower-case letters, digits and single inner dashes.
-fn valid_slug(slug: &str) -> DomainResult<String> {
-    let slug = slug.trim().to_owned();
-    let ok = (2..=MAX_SLUG_LEN).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--");
-    if ok {
-        Ok(slug)
-    } else {
-        Err(DomainError::invalid(
-            "slug",
-            format!(
-                "a slug has 2 to {MAX_SLUG_LEN} lower-case letters, digits and single dashes, e.g. \"municipiul-lugoj\""
-            ),
-        ))
-    }
-}
-
 fn valid_fiscal_code(code: Option<String>) -> DomainResult<Option<String>> {
     fields::FISCAL_CODE
         .optional(code.as_deref())?
@@ -158,10 +119,7 @@ fn valid_website(url: Option<String>) -> DomainResult<Option<String>> {
 fn valid_email(email: Option<String>) -> DomainResult<Option<String>> {
     fields::CONTACT_EMAIL
         .optional(email.as_deref())?
-        .map(|e| {
-            normalize_email(&e)
-                .map_err(|_| DomainError::invalid("contactEmail", "not a valid e-mail address"))
-        })
+        .map(|e| EmailAddress::parse("contactEmail", &e).map(EmailAddress::into_string))
         .transpose()
 }
 
@@ -214,9 +172,10 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     let user_id = may_create_organization(actor)?;
     let name = fields::ORGANIZATION_NAME.required(&new.name)?;
     let slug = match new.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(slug) => valid_slug(slug)?,
-        None => valid_slug(&slug_from(&name))?,
-    };
+        Some(slug) => Slug::parse(slug)?,
+        None => Slug::from_name(&name)?,
+    }
+    .into_string();
     let fiscal_code = valid_fiscal_code(new.fiscal_code)?;
     let website = valid_website(new.website)?;
     let contact_email = valid_email(new.contact_email)?;
@@ -227,7 +186,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     // SQLite a transaction that reads first cannot wait for the lock); a
     // racing twin is caught by the unique index below.
     ensure_free(db, &slug, fiscal_code.as_deref(), None).await?;
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     let mut model = organization::Model {
         id: 0,
         slug,
@@ -252,20 +211,14 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         .await
         .map_err(|e| DomainError::on_unique(e, UNIQUE_KEYS))?;
     grant_role(&txn, user_id, created.id, MemberRole::Owner, now).await?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(created.id),
-            "organization.create",
-            "Organization",
-            created.id,
-            None::<&()>,
-            Some(&created),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(created.id),
+        "organization.create",
+        "Organization",
+        created.id,
+        None::<&()>,
+        Some(&created),
+    ));
     txn.commit().await?;
     Ok(created)
 }
@@ -281,11 +234,10 @@ pub async fn update<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<organization::Model> {
     authorize(actor, Action::EditProfile, organization_id)?;
-    let txn = db.begin().await?;
+    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     // Lock the row first: two edits from the same version must not both
     // pass the version check.
-    super::lock_row::<organization::Entity, _>(
-        &txn,
+    txn.lock::<organization::Entity>(
         organization::Column::Id,
         organization::Column::Version,
         organization_id,
@@ -304,7 +256,7 @@ pub async fn update<C: TransactionTrait>(
         next.name = fields::ORGANIZATION_NAME.required(&name)?;
     }
     if let Some(slug) = changes.slug {
-        next.slug = valid_slug(&slug)?;
+        next.slug = Slug::parse(&slug)?.into_string();
     }
     if let Some(kind) = changes.kind {
         next.kind = kind;
@@ -342,42 +294,14 @@ pub async fn update<C: TransactionTrait>(
         .update(&txn)
         .await
         .map_err(|e| DomainError::on_unique(e, UNIQUE_KEYS))?;
-    audit::append(
-        &txn,
-        Author::Actor(actor),
-        Change::of(
-            Some(organization_id),
-            "organization.update",
-            "Organization",
-            organization_id,
-            Some(&before),
-            Some(&updated),
-        ),
-        now,
-    )
-    .await?;
+    txn.audit(Change::of(
+        Some(organization_id),
+        "organization.update",
+        "Organization",
+        organization_id,
+        Some(&before),
+        Some(&updated),
+    ));
     txn.commit().await?;
     Ok(updated)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_from_names_drop_diacritics_and_punctuation() {
-        assert_eq!(slug_from("Municipiul Lugoj"), "municipiul-lugoj");
-        assert_eq!(
-            slug_from("  Asociația „Transparență & Integritate” "),
-            "asociatia-transparenta-integritate"
-        );
-    }
-
-    #[test]
-    fn slugs_are_checked() {
-        assert!(valid_slug("municipiul-lugoj").is_ok());
-        for bad in ["A-b", "-ab", "ab-", "a--b", "a", "ab c", "ăb"] {
-            assert!(valid_slug(bad).is_err(), "{bad}");
-        }
-    }
 }

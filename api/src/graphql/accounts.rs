@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entities::{api_token, invitation, membership, user};
 
-use super::mutation::{UserError, user_errors};
+use super::mutation::{Payload, Subject, UserError, user_errors};
 use super::{
     context::{RequestState, state},
     enums::{Language, MemberRole, TokenScope},
@@ -261,12 +261,13 @@ pub struct InviteMemberInput {
 }
 
 /// Result of `inviteMember` and `revokeInvitation`.
-#[derive(SimpleObject)]
-pub struct InvitationPayload {
-    /// The invitation as it is now (open, or withdrawn).
-    pub invitation: Option<Invitation>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type InvitationPayload = Payload<Invitation>;
+
+impl Subject for Invitation {
+    const PAYLOAD: &'static str = "InvitationPayload";
+    const PAYLOAD_DOC: &'static str = "Result of `inviteMember` and `revokeInvitation`.";
+    const FIELD: &'static str = "invitation";
+    const FIELD_DOC: &'static str = "The invitation as it is now (open, or withdrawn).";
 }
 
 /// Input of `revokeInvitation`.
@@ -286,12 +287,13 @@ pub struct ChangeMemberRoleInput {
 }
 
 /// Result of `changeMemberRole` and `removeMember`.
-#[derive(SimpleObject)]
-pub struct MembershipPayload {
-    /// The membership as it is now (as it was, for a removal).
-    pub membership: Option<Membership>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type MembershipPayload = Payload<Membership>;
+
+impl Subject for Membership {
+    const PAYLOAD: &'static str = "MembershipPayload";
+    const PAYLOAD_DOC: &'static str = "Result of `changeMemberRole` and `removeMember`.";
+    const FIELD: &'static str = "membership";
+    const FIELD_DOC: &'static str = "The membership as it is now (as it was, for a removal).";
 }
 
 /// Input of `removeMember`.
@@ -334,12 +336,13 @@ pub struct RevokeApiTokenInput {
 }
 
 /// Result of `revokeApiToken`.
-#[derive(SimpleObject)]
-pub struct ApiTokenPayload {
-    /// The revoked token.
-    pub api_token: Option<ApiToken>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type ApiTokenPayload = Payload<ApiToken>;
+
+impl Subject for ApiToken {
+    const PAYLOAD: &'static str = "ApiTokenPayload";
+    const PAYLOAD_DOC: &'static str = "Result of `revokeApiToken`.";
+    const FIELD: &'static str = "apiToken";
+    const FIELD_DOC: &'static str = "The revoked token.";
 }
 
 /// Input of `updateMyProfile`.
@@ -352,12 +355,13 @@ pub struct UpdateMyProfileInput {
 }
 
 /// Result of `updateMyProfile`.
-#[derive(SimpleObject)]
-pub struct UpdateMyProfilePayload {
-    /// The user as now saved.
-    pub user: Option<User>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type UpdateMyProfilePayload = Payload<User>;
+
+impl Subject for User {
+    const PAYLOAD: &'static str = "UpdateMyProfilePayload";
+    const PAYLOAD_DOC: &'static str = "Result of `updateMyProfile`.";
+    const FIELD: &'static str = "user";
+    const FIELD_DOC: &'static str = "The user as now saved.";
 }
 
 /// Mutations about people and access.
@@ -388,11 +392,7 @@ impl AccountMutation {
             Utc::now(),
         )
         .await;
-        let (invitation, user_errors) = user_errors(result)?;
-        Ok(InvitationPayload {
-            invitation: invitation.map(Invitation),
-            user_errors,
-        })
+        Payload::of(result, Invitation)
     }
 
     /// Withdraws an open invitation (ADMIN).
@@ -404,11 +404,7 @@ impl AccountMutation {
         let s = state(ctx)?;
         let id = ids::decode(&input.invitation_id, NodeKind::Invitation, "invitationId")?;
         let result = members::revoke_invitation(&s.db, &s.actor, id, Utc::now()).await;
-        let (invitation, user_errors) = user_errors(result)?;
-        Ok(InvitationPayload {
-            invitation: invitation.map(Invitation),
-            user_errors,
-        })
+        Payload::of(result, Invitation)
     }
 
     /// Changes a member's role (ADMIN; OWNER when OWNER is given or taken).
@@ -421,11 +417,7 @@ impl AccountMutation {
         let s = state(ctx)?;
         let id = ids::decode(&input.membership_id, NodeKind::Membership, "membershipId")?;
         let result = members::change_role(&s.db, &s.actor, id, input.role.into(), Utc::now()).await;
-        let (membership, user_errors) = user_errors(result)?;
-        Ok(MembershipPayload {
-            membership: membership.map(Membership),
-            user_errors,
-        })
+        Payload::of(result, Membership)
     }
 
     /// Removes a member (ADMIN; OWNER to remove an OWNER), or leaves when
@@ -438,11 +430,7 @@ impl AccountMutation {
         let s = state(ctx)?;
         let id = ids::decode(&input.membership_id, NodeKind::Membership, "membershipId")?;
         let result = members::remove_member(&s.db, &s.actor, id, Utc::now()).await;
-        let (membership, user_errors) = user_errors(result)?;
-        Ok(MembershipPayload {
-            membership: membership.map(Membership),
-            user_errors,
-        })
+        Payload::of(result, Membership)
     }
 
     /// Creates an API token for an organization (ADMIN). The secret is in
@@ -489,11 +477,7 @@ impl AccountMutation {
         let s = state(ctx)?;
         let id = ids::decode(&input.api_token_id, NodeKind::ApiToken, "apiTokenId")?;
         let result = api_tokens::revoke(&s.db, &s.actor, id, Utc::now()).await;
-        let (token, user_errors) = user_errors(result)?;
-        Ok(ApiTokenPayload {
-            api_token: token.map(ApiToken),
-            user_errors,
-        })
+        Payload::of(result, ApiToken)
     }
 
     /// Changes your own display name or language.
@@ -511,10 +495,6 @@ impl AccountMutation {
             Utc::now(),
         )
         .await;
-        let (user, user_errors) = user_errors(result)?;
-        Ok(UpdateMyProfilePayload {
-            user: user.map(User),
-            user_errors,
-        })
+        Payload::of(result, User)
     }
 }

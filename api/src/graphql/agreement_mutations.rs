@@ -5,7 +5,7 @@
 //! for a stale `version`, `INVALID_INPUT`, `NOT_ENOUGH_PARTIES`); who may do
 //! what is the policy's (top-level FORBIDDEN / UNAUTHENTICATED).
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 
 use super::{
@@ -14,7 +14,7 @@ use super::{
     enums::{AgreementKind, Visibility},
     error::ApiResult,
     ids::{self, NodeKind},
-    mutation::{UserError, user_errors},
+    mutation::{Payload, Subject},
     organization_mutations::change,
     scalars::Date,
 };
@@ -134,20 +134,17 @@ pub struct TerminateAgreementInput {
 }
 
 /// Result of every agreement mutation.
-#[derive(SimpleObject)]
-pub struct AgreementPayload {
-    /// The agreement as it now is.
-    pub agreement: Option<Agreement>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type AgreementPayload = Payload<Agreement>;
+
+impl Subject for Agreement {
+    const PAYLOAD: &'static str = "AgreementPayload";
+    const PAYLOAD_DOC: &'static str = "Result of every agreement mutation.";
+    const FIELD: &'static str = "agreement";
+    const FIELD_DOC: &'static str = "The agreement as it now is.";
 }
 
 fn payload(result: DomainResult<entities::agreement::Model>) -> ApiResult<AgreementPayload> {
-    let (agreement, user_errors) = user_errors(result)?;
-    Ok(AgreementPayload {
-        agreement: agreement.map(Agreement),
-        user_errors,
-    })
+    Payload::of(result, Agreement)
 }
 
 fn agreement_id(id: &ID) -> ApiResult<i64> {

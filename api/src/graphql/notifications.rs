@@ -8,7 +8,7 @@ use entities::enums::{AlertKind, Delivery};
 use super::{
     context::state,
     error::ApiResult,
-    mutation::{UserError, user_errors},
+    mutation::{Payload, Subject},
 };
 use crate::domain::alerts;
 
@@ -142,12 +142,13 @@ pub struct UpdateNotificationPreferencesInput {
 }
 
 /// Result of `updateNotificationPreferences`.
-#[derive(SimpleObject)]
-pub struct UpdateNotificationPreferencesPayload {
-    /// Every kind with its delivery, as now saved.
-    pub preferences: Option<Vec<NotificationPreference>>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type UpdateNotificationPreferencesPayload = Payload<Vec<NotificationPreference>>;
+
+impl Subject for Vec<NotificationPreference> {
+    const PAYLOAD: &'static str = "UpdateNotificationPreferencesPayload";
+    const PAYLOAD_DOC: &'static str = "Result of `updateNotificationPreferences`.";
+    const FIELD: &'static str = "preferences";
+    const FIELD_DOC: &'static str = "Every kind with its delivery, as now saved.";
 }
 
 /// Mutations about e-mail alerts.
@@ -169,10 +170,6 @@ impl NotificationMutation {
             .map(|p| (p.kind.into(), p.delivery.into()))
             .collect();
         let result = alerts::update_preferences(&s.db, &s.actor, &changes, Utc::now()).await;
-        let (preferences, user_errors) = user_errors(result)?;
-        Ok(UpdateNotificationPreferencesPayload {
-            preferences: preferences.map(to_graphql),
-            user_errors,
-        })
+        Payload::of(result, to_graphql)
     }
 }

@@ -4,7 +4,7 @@
 //! `INVALID_INPUT` user error on `fiscalCode`; a slug or fiscal code already
 //! used is a `TAKEN` user error on that field.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 
 use super::{
@@ -12,7 +12,7 @@ use super::{
     enums::OrganizationKind,
     error::ApiResult,
     ids::{self, NodeKind},
-    mutation::{UserError, user_errors},
+    mutation::{Payload, Subject},
     organizations::Organization,
 };
 use crate::domain::organization_profiles::{self as domain, NewOrganization, ProfileChanges};
@@ -74,12 +74,13 @@ pub struct UpdateOrganizationInput {
 }
 
 /// Result of `createOrganization` and `updateOrganization`.
-#[derive(SimpleObject)]
-pub struct OrganizationPayload {
-    /// The organization as saved.
-    pub organization: Option<Organization>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type OrganizationPayload = Payload<Organization>;
+
+impl Subject for Organization {
+    const PAYLOAD: &'static str = "OrganizationPayload";
+    const PAYLOAD_DOC: &'static str = "Result of `createOrganization` and `updateOrganization`.";
+    const FIELD: &'static str = "organization";
+    const FIELD_DOC: &'static str = "The organization as saved.";
 }
 
 /// `Some(None)` for an explicit null, `None` when left out.
@@ -117,11 +118,7 @@ impl OrganizationMutation {
             description: input.description,
         };
         let result = domain::create(&s.db, &s.actor, new, Utc::now()).await;
-        let (organization, user_errors) = user_errors(result)?;
-        Ok(OrganizationPayload {
-            organization: organization.map(Organization),
-            user_errors,
-        })
+        Payload::of(result, Organization)
     }
 
     /// Edits an organization's public profile (EDITOR).
@@ -148,10 +145,6 @@ impl OrganizationMutation {
             description: change(input.description),
         };
         let result = domain::update(&s.db, &s.actor, id, input.version, changes, Utc::now()).await;
-        let (organization, user_errors) = user_errors(result)?;
-        Ok(OrganizationPayload {
-            organization: organization.map(Organization),
-            user_errors,
-        })
+        Payload::of(result, Organization)
     }
 }

@@ -1,7 +1,7 @@
 //! Funded projects and result indicators in GraphQL, and the mutations
 //! that record them.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entities::{indicator, project};
 
@@ -13,7 +13,7 @@ use super::{
     enums::{IndicatorDerivation, OrderDirection},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
-    mutation::{UserError, user_errors},
+    mutation::{Payload, Subject},
     organizations::Organization,
     scalars::Date,
 };
@@ -344,12 +344,13 @@ pub struct UpdateProjectInput {
 }
 
 /// Result of a project mutation.
-#[derive(SimpleObject)]
-pub struct ProjectPayload {
-    /// The project as saved.
-    pub project: Option<Project>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type ProjectPayload = Payload<Project>;
+
+impl Subject for Project {
+    const PAYLOAD: &'static str = "ProjectPayload";
+    const PAYLOAD_DOC: &'static str = "Result of a project mutation.";
+    const FIELD: &'static str = "project";
+    const FIELD_DOC: &'static str = "The project as saved.";
 }
 
 /// Input of `createIndicator`.
@@ -399,12 +400,13 @@ pub struct UpdateIndicatorInput {
 }
 
 /// Result of an indicator mutation.
-#[derive(SimpleObject)]
-pub struct IndicatorPayload {
-    /// The indicator as saved.
-    pub indicator: Option<Indicator>,
-    /// What to fix.
-    pub user_errors: Vec<UserError>,
+pub type IndicatorPayload = Payload<Indicator>;
+
+impl Subject for Indicator {
+    const PAYLOAD: &'static str = "IndicatorPayload";
+    const PAYLOAD_DOC: &'static str = "Result of an indicator mutation.";
+    const FIELD: &'static str = "indicator";
+    const FIELD_DOC: &'static str = "The indicator as saved.";
 }
 
 /// Mutations of projects and indicators (EDITOR of the beneficiary).
@@ -435,11 +437,7 @@ impl ResultsMutation {
             summary: input.summary,
         };
         let result = domain::create_project(&s.db, &s.actor, owner, fields, Utc::now()).await;
-        let (project, user_errors) = user_errors(result)?;
-        Ok(ProjectPayload {
-            project: project.map(Project),
-            user_errors,
-        })
+        Payload::of(result, Project)
     }
 
     /// Edits a project (EDITOR of the beneficiary). A stale `version` is a
@@ -484,11 +482,7 @@ impl ResultsMutation {
             }
         };
         let result = domain::update_project(&s.db, &s.actor, id, version, change, Utc::now()).await;
-        let (project, user_errors) = user_errors(result)?;
-        Ok(ProjectPayload {
-            project: project.map(Project),
-            user_errors,
-        })
+        Payload::of(result, Project)
     }
 
     /// Adds a result indicator to a project (EDITOR of the beneficiary):
@@ -509,11 +503,7 @@ impl ResultsMutation {
             derivation: input.derivation.map(Into::into),
         };
         let result = domain::create_indicator(&s.db, &s.actor, project, new, Utc::now()).await;
-        let (indicator, user_errors) = user_errors(result)?;
-        Ok(IndicatorPayload {
-            indicator: indicator.map(Indicator),
-            user_errors,
-        })
+        Payload::of(result, Indicator)
     }
 
     /// Edits an indicator (EDITOR of the beneficiary). A derived indicator
@@ -536,10 +526,6 @@ impl ResultsMutation {
         };
         let result =
             domain::update_indicator(&s.db, &s.actor, id, input.version, changes, Utc::now()).await;
-        let (indicator, user_errors) = user_errors(result)?;
-        Ok(IndicatorPayload {
-            indicator: indicator.map(Indicator),
-            user_errors,
-        })
+        Payload::of(result, Indicator)
     }
 }

@@ -17,6 +17,7 @@
 
 use std::{
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll, ready},
     time::Duration,
 };
@@ -26,13 +27,13 @@ use axum::{
     extract::State,
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use futures::StreamExt;
 use http_body::{Frame, SizeHint};
 
-use super::{AppState, error::json_error, multipart::boundary};
-use crate::{config::Config, graphql::error::ErrorCode};
+use super::{error::HttpError, negotiate::boundary};
+use crate::{config::Config, error_code::ErrorCode};
 
 /// How long an unread request body is drained after the response.
 pub const DRAIN_FOR: Duration = Duration::from_secs(30);
@@ -172,11 +173,11 @@ pub fn limit_for(config: &Config, method: &Method, uri: &Uri, headers: &HeaderMa
 /// Caps every request body; refuses a declared length over the cap at
 /// once.
 pub async fn limit_body(
-    State(state): State<AppState>,
+    State(config): State<Arc<Config>>,
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    let limit = limit_for(&state.config, req.method(), req.uri(), req.headers());
+    let limit = limit_for(&config, req.method(), req.uri(), req.headers());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -202,11 +203,14 @@ pub async fn limit_body(
 
 /// The 413 answer.
 pub fn too_large(limit: u64) -> Response {
-    closing(json_error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::PayloadTooLarge,
-        format!("the request body is larger than {limit} bytes"),
-    ))
+    closing(
+        HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("the request body is larger than {limit} bytes"),
+        )
+        .into_response(),
+    )
 }
 
 /// `response` with `Connection: close`: the rest of the request is not
@@ -241,9 +245,12 @@ fn caused_by<E: std::error::Error + 'static>(err: &(dyn std::error::Error + 'sta
 
 /// The 408 answer.
 pub fn timed_out(seconds: u64) -> Response {
-    closing(json_error(
-        StatusCode::REQUEST_TIMEOUT,
-        ErrorCode::RequestTimeout,
-        format!("the request body sent nothing for {seconds} s"),
-    ))
+    closing(
+        HttpError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::RequestTimeout,
+            format!("the request body sent nothing for {seconds} s"),
+        )
+        .into_response(),
+    )
 }

@@ -9,7 +9,10 @@
 //! entry that is not itself a trusted proxy. `Forwarded` (RFC 7239) is read
 //! the same way through its `for=` parameters.
 
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -19,7 +22,7 @@ use axum::{
 };
 use ipnet::IpNet;
 
-use super::AppState;
+use crate::config::Config;
 
 /// The address a request is charged to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +96,11 @@ fn parse_address(text: &str) -> Option<IpAddr> {
 }
 
 /// Puts the [`ClientIp`] into the request's extensions for the handlers.
-pub async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn client_ip(
+    State(config): State<Arc<Config>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -101,8 +108,8 @@ pub async fn client_ip(State(state): State<AppState>, mut req: Request, next: Ne
     let ip = resolve(
         peer,
         req.headers(),
-        &state.config.client_ip_header,
-        &state.config.trusted_proxies,
+        &config.client_ip_header,
+        &config.trusted_proxies,
     );
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await

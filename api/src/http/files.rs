@@ -7,7 +7,8 @@
 //! single byte ranges (`Range: bytes=a-b`, `a-`, `-n` → 206; unsatisfiable
 //! → 416).
 
-use async_graphql::ID;
+use std::sync::Arc;
+
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -15,53 +16,51 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{AppState, client_ip::ClientIp, error::json_error, rate};
+use super::{client_ip::ClientIp, error::HttpError, rate};
 use crate::{
+    config::Config,
     domain::{documents, error::DomainError},
-    graphql::{
-        error::{ErrorCode, INTERNAL_MESSAGE},
-        ids::{self, NodeKind},
-    },
-    storage::ByteRange,
+    error_code::ErrorCode,
+    ids::{NodeKind, parse_global_id_of},
+    state::Gate,
+    storage::{ByteRange, Files},
 };
 
 fn not_found() -> Response {
-    json_error(
+    HttpError::new(
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,
         "DocumentVersion not found",
     )
+    .into_response()
 }
 
 fn internal() -> Response {
-    json_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::Internal,
-        INTERNAL_MESSAGE,
-    )
+    HttpError::internal().into_response()
 }
 
 /// Streams one document version to a caller who may see its document.
 pub async fn download(
-    State(state): State<AppState>,
+    State(gate): State<Gate>,
+    State(files): State<Files>,
+    State(config): State<Arc<Config>>,
     axum::Extension(ip): axum::Extension<ClientIp>,
     Path(version_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let actor = match rate::admit(&state, &headers, ip).await {
+    let actor = match rate::admit(&gate, &headers, ip).await {
         Ok((actor, key)) => {
-            if let Some(refusal) = rate::charge(&state, &key, state.config.rate_limit_download_cost)
-            {
+            if let Some(refusal) = rate::charge(&gate, &key, config.rate_limit_download_cost) {
                 return refusal;
             }
             actor
         }
         Err(refusal) => return refusal,
     };
-    let Ok(id) = ids::decode(&ID(version_id), NodeKind::DocumentVersion, "versionId") else {
+    let Some(id) = parse_global_id_of(&version_id, NodeKind::DocumentVersion) else {
         return not_found();
     };
-    let version = match documents::version_for_download(&state.db, &actor, id).await {
+    let version = match documents::version_for_download(&gate.db, &actor, id).await {
         Ok(version) => version,
         Err(DomainError::NotFound { .. }) => return not_found(),
         Err(err) => {
@@ -115,7 +114,7 @@ pub async fn download(
         _ => None,
     };
 
-    let stream = match state.files.storage.get(&version.sha256, range).await {
+    let stream = match files.storage.get(&version.sha256, range).await {
         Ok(Some(stream)) => stream,
         Ok(None) => {
             tracing::warn!(version = id, sha256 = %version.sha256, "file content missing from storage");

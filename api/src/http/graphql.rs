@@ -20,11 +20,11 @@ use axum::{
 use serde_json::json;
 
 use super::{
-    AppState,
     body::{is_timed_out, is_too_large, timed_out, too_large},
     client_ip::ClientIp,
-    error::json_error,
+    error::HttpError,
     multipart::{self, MultipartFailure, MultipartLimits},
+    negotiate::{self, ResponseType, is_json_content_type, negotiate, not_acceptable, wants_html},
     rate::admit,
 };
 use crate::{
@@ -36,70 +36,8 @@ use crate::{
         guard::ReadOnlyTransport,
     },
     ratelimit::ClientKey,
+    state::{AppState, Gate},
 };
-
-/// The media type a GraphQL response is sent as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ResponseType {
-    /// `application/graphql-response+json`: request errors get 4xx.
-    GraphqlResponse,
-    /// `application/json`: every well-formed request gets 200.
-    Json,
-}
-
-impl ResponseType {
-    fn content_type(self) -> &'static str {
-        match self {
-            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
-            Self::Json => "application/json; charset=utf-8",
-        }
-    }
-}
-
-/// Picks the response type from `Accept` (highest q first, then order).
-/// No header, or only wildcards, means `application/json`, which every
-/// client understands.
-fn negotiate(headers: &HeaderMap) -> Option<ResponseType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(ResponseType::Json);
-    };
-    let mut ranges: Vec<(f32, usize, &str)> = accept
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let mut parts = item.split(';');
-            let media = parts.next()?.trim();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (q > 0.0).then_some((q, i, media))
-        })
-        .collect();
-    ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ranges
-        .into_iter()
-        .find_map(|(_, _, media)| match media.to_ascii_lowercase().as_str() {
-            "application/graphql-response+json" => Some(ResponseType::GraphqlResponse),
-            "application/json" | "application/*" | "*/*" => Some(ResponseType::Json),
-            _ => None,
-        })
-}
-
-fn not_acceptable() -> HttpResponse {
-    (
-        StatusCode::NOT_ACCEPTABLE,
-        "accepted: application/graphql-response+json, application/json",
-    )
-        .into_response()
-}
-
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.split(',').any(|m| m.trim().starts_with("text/html")))
-}
 
 fn request_id(headers: &HeaderMap) -> String {
     headers
@@ -111,7 +49,7 @@ fn request_id(headers: &HeaderMap) -> String {
 
 /// A response that never reached GraphQL execution (malformed HTTP request).
 fn bad_request(status: StatusCode, ty: ResponseType, message: &str) -> HttpResponse {
-    let mut response = json_error(status, ErrorCode::BadRequest, message);
+    let mut response = HttpError::new(status, ErrorCode::BadRequest, message).into_response();
     if let Ok(value) = header::HeaderValue::from_str(ty.content_type()) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
@@ -121,6 +59,7 @@ fn bad_request(status: StatusCode, ty: ResponseType, message: &str) -> HttpRespo
 /// `GET /graphql`: GraphiQL for a browser, else a query in the URL.
 pub async fn graphql_get(
     State(state): State<AppState>,
+    State(gate): State<Gate>,
     Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
     uri: Uri,
@@ -138,7 +77,7 @@ pub async fn graphql_get(
     let Some(ty) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let (actor, key) = match admit(&state, &headers, ip).await {
+    let (actor, key) = match admit(&gate, &headers, ip).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -167,6 +106,7 @@ pub async fn graphql_get(
 /// `POST /graphql`: JSON (single or batched) or a multipart upload.
 pub async fn graphql_post(
     State(state): State<AppState>,
+    State(gate): State<Gate>,
     Extension(ip): Extension<ClientIp>,
     request: axum::extract::Request,
 ) -> HttpResponse {
@@ -175,7 +115,7 @@ pub async fn graphql_post(
     let Some(ty) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let boundary = multipart::boundary(&headers);
+    let boundary = negotiate::boundary(&headers);
     if boundary.is_none() && !is_json_content_type(&headers) {
         return bad_request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -185,17 +125,17 @@ pub async fn graphql_post(
     }
     // Credentials (and the CSRF origin check) before reading a byte of
     // the body, so a refused upload is never spooled to disk.
-    let (actor, key) = match admit(&state, &headers, ip).await {
+    let (actor, key) = match admit(&gate, &headers, ip).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let batch = if let Some(boundary) = boundary {
         if actor == Actor::Anonymous {
-            return crate::auth::Rejection::Unauthenticated {
+            let rejection = crate::auth::Rejection::Unauthenticated {
                 message: "log in to upload files".into(),
                 from_cookie: false,
-            }
-            .into_response(&state.auth);
+            };
+            return super::auth::refused(rejection, &gate.auth);
         }
         let limits = MultipartLimits {
             max_form_bytes: state.config.max_body_bytes as u64,
@@ -213,7 +153,7 @@ pub async fn graphql_post(
                 let points = multipart::uploaded_bytes(&batch) / UPLOAD_BYTES_PER_POINT;
                 let points = u32::try_from(points).unwrap_or(u32::MAX);
                 if points > 0
-                    && let Some(refusal) = super::rate::charge(&state, &key, points)
+                    && let Some(refusal) = super::rate::charge(&gate, &key, points)
                 {
                     return refusal;
                 }
@@ -225,11 +165,7 @@ pub async fn graphql_post(
             }
             Err(MultipartFailure::Internal(detail)) => {
                 tracing::error!(%detail, "cannot receive an upload");
-                return json_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    INTERNAL_MESSAGE,
-                );
+                return HttpError::internal().into_response();
             }
             Err(MultipartFailure::Invalid(message)) => {
                 return bad_request(
@@ -267,24 +203,6 @@ pub async fn graphql_post(
     };
     let caller = Caller { actor, key };
     execute_http(&state, &headers, ty, batch, Method::POST, &caller).await
-}
-
-/// `application/json`, optionally with `charset=utf-8`.
-fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let mut parts = value.split(';');
-    let media = parts.next().unwrap_or_default().trim();
-    let charset_ok = parts.all(|p| {
-        p.trim()
-            .strip_prefix("charset=")
-            .is_none_or(|c| c.trim_matches('"').eq_ignore_ascii_case("utf-8"))
-    });
-    media.eq_ignore_ascii_case("application/json") && charset_ok
 }
 
 /// Uploaded bytes one cost point pays for (a 50 MB file costs 763 points).

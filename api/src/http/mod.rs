@@ -6,19 +6,19 @@
 //! the client address, and body limits (`max_body_bytes`, or
 //! `max_upload_bytes` more for multipart uploads).
 
+pub mod auth;
 pub mod body;
 pub mod client_ip;
 pub mod error;
 pub mod files;
 pub mod graphql;
 pub mod multipart;
+pub mod negotiate;
 pub mod rate;
 pub mod serve;
+pub mod unsubscribe;
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use axum::{
     Router,
@@ -37,28 +37,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Config, graphql::PactumSchema, metrics::Metrics, ratelimit::Budgets};
-
-/// Everything the handlers share.
-#[derive(Clone)]
-pub struct AppState {
-    /// Login providers, session settings, trusted origins.
-    pub auth: Arc<crate::auth::AuthState>,
-    /// The GraphQL schema.
-    pub schema: PactumSchema,
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// The configuration.
-    pub config: Arc<Config>,
-    /// Process metrics.
-    pub metrics: Metrics,
-    /// File storage and the upload limit.
-    pub files: crate::storage::Files,
-    /// Signs and checks one-click unsubscribe links.
-    pub notify_key: crate::notify::unsubscribe::UnsubscribeKey,
-    /// Every client's budget of cost points.
-    pub budgets: Arc<Budgets>,
-}
+use crate::{metrics::Metrics, state::AppState};
 
 /// Why the router could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -72,10 +51,10 @@ pub enum RouterError {
 pub fn router(state: AppState) -> Result<Router, RouterError> {
     let body_limit = state.config.max_body_bytes;
     let auth = Router::new()
-        .route("/auth/providers", get(crate::auth::list_providers))
-        .route("/auth/login/{provider}", get(crate::auth::login))
-        .route("/auth/callback/{provider}", get(crate::auth::callback))
-        .route("/auth/logout", axum::routing::post(crate::auth::logout))
+        .route("/auth/providers", get(auth::list_providers))
+        .route("/auth/login/{provider}", get(auth::login))
+        .route("/auth/callback/{provider}", get(auth::callback))
+        .route("/auth/logout", axum::routing::post(auth::logout))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate::limit_logins,
@@ -100,7 +79,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/metrics", get(metrics))
         .route(
             "/unsubscribe",
-            get(crate::notify::unsubscribe::confirm).post(crate::notify::unsubscribe::unsubscribe),
+            get(unsubscribe::confirm).post(unsubscribe::unsubscribe),
         )
         // Innermost first: the last layer sees a request first.
         .layer(DefaultBodyLimit::max(body_limit))
@@ -135,16 +114,12 @@ fn panicked(detail: Box<dyn std::any::Any + Send + 'static>) -> HttpResponse {
         .or_else(|| detail.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(%detail, "a request handler panicked");
-    error::json_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        crate::graphql::error::ErrorCode::Internal,
-        crate::graphql::error::INTERNAL_MESSAGE,
-    )
+    error::HttpError::internal().into_response()
 }
 
 /// Records request count and latency per route.
 async fn track(
-    State(state): State<AppState>,
+    State(metrics): State<Metrics>,
     req: axum::extract::Request,
     next: Next,
 ) -> HttpResponse {
@@ -154,13 +129,11 @@ async fn track(
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let started = Instant::now();
     let response = next.run(req).await;
-    state
-        .metrics
+    metrics
         .http_requests
         .with_label_values(&[route.as_str(), response.status().as_str()])
         .inc();
-    state
-        .metrics
+    metrics
         .http_duration
         .with_label_values(&[route.as_str()])
         .observe(started.elapsed().as_secs_f64());
@@ -171,8 +144,8 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn readyz(State(state): State<AppState>) -> HttpResponse {
-    match state.db.ping().await {
+async fn readyz(State(db): State<DatabaseConnection>) -> HttpResponse {
+    match db.ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(err) => {
             tracing::warn!(%err, "database not reachable");
@@ -181,10 +154,10 @@ async fn readyz(State(state): State<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> HttpResponse {
+async fn metrics(State(metrics): State<Metrics>) -> HttpResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        metrics.render(),
     )
         .into_response()
 }

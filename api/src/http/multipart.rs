@@ -12,10 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::{BatchRequest, UploadValue};
-use axum::{
-    body::Body,
-    http::{HeaderMap, header},
-};
+use axum::body::Body;
 use multer::{Constraints, Multipart, SizeLimit};
 use tokio::io::AsyncWriteExt;
 
@@ -43,24 +40,6 @@ pub enum MultipartFailure {
     TimedOut,
     /// The server could not keep a file (500; the detail is logged).
     Internal(String),
-}
-
-/// The boundary of a `multipart/form-data` body, if that is the content
-/// type.
-pub fn boundary(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let mut parts = value.split(';');
-    let media = parts.next()?.trim();
-    if !media.eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    parts.find_map(|p| {
-        let (key, val) = p.trim().split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| val.trim().trim_matches('"').to_owned())
-            .filter(|b| !b.is_empty())
-    })
 }
 
 fn invalid(message: impl Into<String>) -> MultipartFailure {

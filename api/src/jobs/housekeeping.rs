@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
+use super::{Job, Pace};
+use crate::{config::Config, domain::housekeeping};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use tokio::sync::watch;
-
-use crate::{config::Config, domain::housekeeping};
 
 /// The longest retention honoured (a century); a longer one is the same as
 /// keeping closed invitations for good, and keeps the cutoff a date every
@@ -37,17 +36,30 @@ impl Schedule {
     }
 }
 
-/// Purges now, then every `schedule.every`, until `stop` turns true. A
-/// failed round (the database unreachable, say) is logged as a warning and
-/// the next one runs on schedule.
-pub async fn run(db: DatabaseConnection, schedule: Schedule, mut stop: watch::Receiver<bool>) {
-    loop {
-        if let Err(err) = housekeeping::purge(&db, Utc::now(), schedule.retention).await {
-            tracing::warn!(%err, "housekeeping failed; trying again at the next interval");
-        }
-        if super::sleep_or_stop(&mut stop, schedule.every).await {
-            break;
-        }
+impl Schedule {
+    /// How the job repeats.
+    pub fn pace(&self) -> Pace {
+        Pace::Every(self.every)
+    }
+}
+
+/// Purges expired sessions, login attempts and closed invitations older
+/// than the retention.
+pub struct Housekeeping {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// How long closed invitations are kept.
+    pub retention: chrono::Duration,
+}
+
+impl Job for Housekeeping {
+    fn name(&self) -> &'static str {
+        "housekeeping"
+    }
+
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        let purged = housekeeping::purge(&self.db, Utc::now(), self.retention).await?;
+        Ok(purged.total() > 0)
     }
 }
 
@@ -103,12 +115,16 @@ mod tests {
         }
         .insert(&db)
         .await?;
-        let (stop, stopped) = watch::channel(false);
         let schedule = Schedule {
             every: Duration::from_secs(3600),
             retention: chrono::Duration::days(30),
         };
-        let job = tokio::spawn(run(db.clone(), schedule, stopped));
+        let mut jobs = crate::jobs::Jobs::new();
+        let job = Housekeeping {
+            db: db.clone(),
+            retention: schedule.retention,
+        };
+        jobs.spawn(schedule.pace(), job);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         while login_attempt::Entity::find().count(&db).await? > 0 {
             assert!(
@@ -117,8 +133,12 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        stop.send(true)?;
-        tokio::time::timeout(Duration::from_secs(5), job).await??;
+        let started = tokio::time::Instant::now();
+        jobs.stop(Duration::from_secs(5)).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the job did not stop"
+        );
         Ok(())
     }
 }

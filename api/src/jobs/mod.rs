@@ -1,14 +1,107 @@
-//! Background work, with one start/stop discipline: [`crate::startup`]
-//! spawns each job with the server's stop signal (a `watch` channel that
-//! turns `true` at shutdown) and awaits it when the server has stopped; a
-//! job finishes the round it is in and returns, it is never aborted
-//! halfway. A failed round is logged and the next one runs on schedule.
+//! Background work, run and stopped one way. A job is a type with a
+//! [`Job::round`] (one pass of its work) and a [`Pace`] (when the next pass
+//! runs); [`Jobs`] spawns each on the runtime with the server's stop signal
+//! and, at shutdown, signals them all and waits for each to finish the round
+//! it is in: no job is aborted halfway (the mail worker records the batch
+//! it is sending, the expiry job the agreement it is expiring). A failed
+//! round is logged and the next one runs on schedule.
+//!
+//! The jobs: agreement expiry ([`expiry`]), housekeeping
+//! ([`housekeeping`]), the budget sweeper ([`crate::ratelimit`]), and the
+//! alert consumer, the mail worker and the daily alerts
+//! ([`crate::notify`]); later webhooks deliver the same way.
 
+pub mod expiry;
 pub mod housekeeping;
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinHandle};
+
+/// How long [`Jobs::stop`] waits for a job to finish its round.
+pub const STOP_GRACE: Duration = Duration::from_secs(30);
+
+/// When a job's next round runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// A round, then a pause of this long, for ever.
+    Every(Duration),
+    /// Rounds back to back while they find work; this long a pause once a
+    /// round finds none (or fails). For queues.
+    Drain(Duration),
+}
+
+/// One kind of background work.
+pub trait Job: Send + 'static {
+    /// The job's name in logs.
+    fn name(&self) -> &'static str;
+
+    /// One pass of the work; `Ok(true)` when it found work to do.
+    fn round(&mut self) -> impl Future<Output = anyhow::Result<bool>> + Send;
+}
+
+/// The running jobs and the signal that stops them.
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    running: Vec<(&'static str, JoinHandle<()>)>,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Jobs {
+    /// No jobs yet.
+    pub fn new() -> Self {
+        Self {
+            stop: watch::channel(false).0,
+            running: Vec::new(),
+        }
+    }
+
+    /// Starts `job` at `pace`: its first round runs at once.
+    pub fn spawn<J: Job>(&mut self, pace: Pace, mut job: J) {
+        let name = job.name();
+        let mut stopped = self.stop.subscribe();
+        let task = tokio::spawn(async move {
+            loop {
+                let busy = match job.round().await {
+                    Ok(busy) => busy,
+                    Err(err) => {
+                        tracing::error!(job = name, err = %format!("{err:#}"), "background job failed; retrying");
+                        false
+                    }
+                };
+                let pause = match pace {
+                    Pace::Drain(_) if busy => {
+                        if *stopped.borrow() {
+                            break;
+                        }
+                        continue;
+                    }
+                    Pace::Every(pause) | Pace::Drain(pause) => pause,
+                };
+                if sleep_or_stop(&mut stopped, pause).await {
+                    break;
+                }
+            }
+        });
+        self.running.push((name, task));
+    }
+
+    /// Signals every job to stop and waits up to `grace` for each to
+    /// finish its round.
+    pub async fn stop(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        for (name, task) in self.running {
+            if tokio::time::timeout(grace, task).await.is_err() {
+                tracing::warn!(job = name, "a background job did not stop in time");
+            }
+        }
+    }
+}
 
 /// Sleeps `period`, or less if `stop` turns true meanwhile; returns whether
 /// the job should stop (also when the signal's sender is gone).
@@ -24,6 +117,11 @@ pub async fn sleep_or_stop(stop: &mut watch::Receiver<bool>, period: Duration) -
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
     use super::*;
 
     #[tokio::test]
@@ -45,5 +143,67 @@ mod tests {
         let (_stop, mut stopped) = watch::channel(false);
         let done = sleep_or_stop(&mut stopped, Duration::from_millis(10)).await;
         assert!(!done);
+    }
+
+    /// Counts its rounds; finds work in the first `work` of them.
+    struct Counter {
+        rounds: Arc<AtomicUsize>,
+        work: usize,
+    }
+
+    impl Job for Counter {
+        fn name(&self) -> &'static str {
+            "counter"
+        }
+
+        async fn round(&mut self) -> anyhow::Result<bool> {
+            let done = self.rounds.fetch_add(1, Ordering::SeqCst);
+            Ok(done < self.work)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_draining_job_runs_back_to_back_while_busy_then_waits() {
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let mut jobs = Jobs::new();
+        let job = Counter {
+            rounds: rounds.clone(),
+            work: 5,
+        };
+        jobs.spawn(Pace::Drain(Duration::from_secs(3600)), job);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while rounds.load(Ordering::SeqCst) < 6 {
+            assert!(tokio::time::Instant::now() < deadline, "rounds did not run");
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Five busy rounds and the idle one; then it waits its hour.
+        assert_eq!(rounds.load(Ordering::SeqCst), 6);
+        let started = tokio::time::Instant::now();
+        jobs.stop(Duration::from_secs(5)).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_periodic_job_runs_at_once_and_stops_while_it_waits() {
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let mut jobs = Jobs::new();
+        let job = Counter {
+            rounds: rounds.clone(),
+            work: usize::MAX,
+        };
+        jobs.spawn(Pace::Every(Duration::from_secs(3600)), job);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while rounds.load(Ordering::SeqCst) < 1 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the first round did not run"
+            );
+            tokio::task::yield_now().await;
+        }
+        let started = tokio::time::Instant::now();
+        jobs.stop(Duration::from_secs(5)).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(rounds.load(Ordering::SeqCst), 1);
     }
 }

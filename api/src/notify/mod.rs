@@ -13,6 +13,8 @@
 //! - [`templates`], [`headers`], [`unsubscribe`]: what the mail says, the
 //!   RFC 8058 headers, and the signed one-click unsubscribe link.
 //!
+//! The three run as [`crate::jobs`] (see [`Notifier::spawn`]).
+//!
 //! Delivery is at least once: see [`worker`] for the one window (after the
 //! server's 250, before the row is marked SENT) in which a crash makes an
 //! alert go out twice, and why every copy then carries the same
@@ -30,9 +32,12 @@ use std::{sync::Arc, time::Duration};
 
 use lettre::message::Mailbox;
 use sea_orm::DatabaseConnection;
-use tokio::{sync::watch, task::JoinHandle};
 
-use crate::{config::Config, jobs::sleep_or_stop as wait, metrics::Metrics};
+use crate::{
+    config::Config,
+    jobs::{Job, Jobs, Pace},
+    metrics::Metrics,
+};
 use templates::Templates;
 use transport::Mailer;
 use unsubscribe::UnsubscribeKey;
@@ -98,68 +103,63 @@ impl Notifier {
         self.config.public_url.trim_end_matches('/')
     }
 
-    /// Starts the consumer, the worker and the daily jobs; each stops when
-    /// `shutdown` turns true (the worker after finishing its batch).
-    pub fn spawn(self, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    /// Starts the consumer, the worker (both draining their queues, then
+    /// polling every `notify_poll_millis`) and the daily jobs (every
+    /// `notify_daily_check_secs`).
+    pub fn spawn(self, jobs: &mut Jobs) {
         let poll = Duration::from_millis(self.config.notify_poll_millis.max(10));
         let daily = Duration::from_secs(self.config.notify_daily_check_secs.max(1));
-        let consumer = {
-            let notifier = self.clone();
-            let mut shutdown = shutdown.clone();
-            tokio::spawn(async move {
-                let mut gaps = outbox::GapWatch::default();
-                loop {
-                    let idle = match outbox::consume_batch(&notifier, &mut gaps).await {
-                        Ok(n) => n == 0,
-                        Err(err) => {
-                            tracing::error!(%err, "alert consumer failed; retrying");
-                            true
-                        }
-                    };
-                    if idle && wait(&mut shutdown, poll).await {
-                        break;
-                    }
-                    if *shutdown.borrow() {
-                        break;
-                    }
-                }
-            })
-        };
-        let worker = {
-            let notifier = self.clone();
-            let mut shutdown = shutdown.clone();
-            tokio::spawn(async move {
-                loop {
-                    let idle = match worker::send_batch(&notifier).await {
-                        Ok(n) => n == 0,
-                        Err(err) => {
-                            tracing::error!(%err, "mail worker failed; retrying");
-                            true
-                        }
-                    };
-                    if idle && wait(&mut shutdown, poll).await {
-                        break;
-                    }
-                    if *shutdown.borrow() {
-                        break;
-                    }
-                }
-            })
-        };
-        let jobs = {
-            let notifier = self;
-            let mut shutdown = shutdown;
-            tokio::spawn(async move {
-                loop {
-                    if let Err(err) = digests::run_daily(&notifier, chrono::Utc::now()).await {
-                        tracing::error!(%err, "daily alert jobs failed; retrying");
-                    }
-                    if wait(&mut shutdown, daily).await {
-                        break;
-                    }
-                }
-            })
-        };
-        vec![consumer, worker, jobs]
+        jobs.spawn(
+            Pace::Drain(poll),
+            AlertConsumer {
+                notifier: self.clone(),
+                gaps: outbox::GapWatch::default(),
+            },
+        );
+        jobs.spawn(Pace::Drain(poll), MailWorker(self.clone()));
+        jobs.spawn(Pace::Every(daily), DailyAlerts(self));
+    }
+}
+
+/// Turns domain events into outbox rows ([`outbox::consume_batch`]).
+struct AlertConsumer {
+    notifier: Notifier,
+    gaps: outbox::GapWatch,
+}
+
+impl Job for AlertConsumer {
+    fn name(&self) -> &'static str {
+        "alert consumer"
+    }
+
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        Ok(outbox::consume_batch(&self.notifier, &mut self.gaps).await? > 0)
+    }
+}
+
+/// Sends due outbox rows ([`worker::send_batch`]).
+struct MailWorker(Notifier);
+
+impl Job for MailWorker {
+    fn name(&self) -> &'static str {
+        "mail worker"
+    }
+
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        Ok(worker::send_batch(&self.0).await? > 0)
+    }
+}
+
+/// Expiry reminders and daily digests ([`digests::run_daily`]).
+struct DailyAlerts(Notifier);
+
+impl Job for DailyAlerts {
+    fn name(&self) -> &'static str {
+        "daily alerts"
+    }
+
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        digests::run_daily(&self.0, chrono::Utc::now()).await?;
+        Ok(false)
     }
 }

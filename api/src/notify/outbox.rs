@@ -34,7 +34,7 @@ use crate::{
         alerts::{self, Alert, Record},
         error::DomainResult,
     },
-    graphql::ids::{NodeKind, encode},
+    ids::{NodeKind, global_id},
 };
 
 /// The consumer's row in `notification_cursors`.
@@ -140,19 +140,19 @@ pub fn link(notifier: &Notifier, record: &Record) -> String {
         Record::Agreement { agreement, .. } => {
             format!(
                 "{base}/agreements/{}",
-                encode(NodeKind::Agreement, agreement.id).0
+                global_id(NodeKind::Agreement, agreement.id)
             )
         }
         Record::Document { document, .. } => {
             format!(
                 "{base}/documents/{}",
-                encode(NodeKind::Document, document.id).0
+                global_id(NodeKind::Document, document.id)
             )
         }
         Record::Activity { activity, .. } => {
             format!(
                 "{base}/activities/{}",
-                encode(NodeKind::Activity, activity.id).0
+                global_id(NodeKind::Activity, activity.id)
             )
         }
         Record::Invitation { .. } => format!("{base}/auth/providers"),

@@ -1,0 +1,209 @@
+//! Reading activities: the visibility rule, the filtered and sorted list,
+//! loads by id, and the lists hanging off organizations, agreements,
+//! projects and activities (for the GraphQL loaders).
+
+use std::collections::HashMap;
+
+use entities::{
+    activity, activity_organizer, activity_participation,
+    enums::{ActivityKind, ActivityStatus},
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    Select, sea_query::ExprTrait,
+};
+
+use crate::domain::{
+    DateRange,
+    actor::Actor,
+    column,
+    error::DomainResult,
+    inner_join,
+    listing::{ChildQuery, OrderTerm, paginate},
+    load_by_ids,
+    pagination::{Page, PageArgs, PageLimits},
+    search_condition,
+    visibility::visible_to,
+};
+
+/// Which activities a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    /// Only these kinds.
+    pub kinds: Option<Vec<ActivityKind>>,
+    /// Only these states.
+    pub statuses: Option<Vec<ActivityStatus>>,
+    /// Only activities this organization (co-)organizes.
+    pub organizer_id: Option<i64>,
+    /// Only activities implementing this agreement.
+    pub agreement_id: Option<i64>,
+    /// Only activities of this funded project.
+    pub project_id: Option<i64>,
+    /// Start date within this range.
+    pub start_date: DateRange,
+    /// Case- and diacritics-insensitive text search.
+    pub search: Option<String>,
+}
+
+/// What activities are sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivitySort {
+    /// By start date (the default, newest first in dashboards).
+    #[default]
+    StartDate,
+    /// By title.
+    Title,
+    /// By creation time.
+    CreatedAt,
+}
+
+/// The condition "`organization` (co-)organizes the activity".
+pub fn organized_by(organization: i64) -> Condition {
+    organized_by_any(vec![organization])
+}
+
+/// The condition "one of `orgs` (co-)organizes the activity": owns it or
+/// has accepted being listed (a pending invitation does not count).
+fn organized_by_any(orgs: Vec<i64>) -> Condition {
+    Condition::any()
+        .add(activity::Column::OwnerId.is_in(orgs.clone()))
+        .add(
+            activity::Column::Id.in_subquery(
+                activity_organizer::Entity::find()
+                    .select_only()
+                    .column(activity_organizer::Column::ActivityId)
+                    .filter(activity_organizer::Column::OrganizationId.is_in(orgs))
+                    .filter(activity_organizer::Column::AcceptedAt.is_not_null())
+                    .into_query(),
+            ),
+        )
+}
+
+/// The activities `actor` may see.
+pub fn visible(actor: &Actor) -> Select<activity::Entity> {
+    activity::Entity::find().filter(visible_to(
+        actor,
+        activity::Column::Visibility,
+        organized_by_any,
+    ))
+}
+
+/// The activity if `actor` may see it now.
+pub(super) async fn if_visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> DomainResult<Option<activity::Model>> {
+    Ok(visible(actor)
+        .filter(activity::Column::Id.eq(id))
+        .one(db)
+        .await?)
+}
+
+/// Lists the activities `actor` may see, filtered and ordered.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    filter: &ActivityFilter,
+    sort: ActivitySort,
+    descending: bool,
+    args: PageArgs,
+    limits: PageLimits,
+) -> DomainResult<Page<activity::Model>> {
+    let mut cond = Condition::all().add(filter.start_date.condition(activity::Column::StartDate));
+    if let Some(kinds) = &filter.kinds {
+        cond = cond.add(activity::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    if let Some(statuses) = &filter.statuses {
+        cond = cond.add(activity::Column::Status.is_in(statuses.iter().copied()));
+    }
+    if let Some(agreement) = filter.agreement_id {
+        cond = cond.add(activity::Column::AgreementId.eq(agreement));
+    }
+    if let Some(project) = filter.project_id {
+        cond = cond.add(activity::Column::ProjectId.eq(project));
+    }
+    if let Some(organizer) = filter.organizer_id {
+        cond = cond.add(organized_by(organizer));
+    }
+    if let Some(search) = search_condition(activity::Column::SearchText, filter.search.as_deref()) {
+        cond = cond.add(search);
+    }
+    let column = match sort {
+        ActivitySort::StartDate => activity::Column::StartDate,
+        ActivitySort::Title => activity::Column::Title,
+        ActivitySort::CreatedAt => activity::Column::CreatedAt,
+    };
+    let order = [
+        OrderTerm::new(column, descending),
+        OrderTerm::new(activity::Column::Id, descending),
+    ];
+    paginate(db, visible(actor).filter(cond), &order, args, limits).await
+}
+
+/// The activities with these ids that `actor` may see.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    ids: &[i64],
+) -> DomainResult<HashMap<i64, activity::Model>> {
+    load_by_ids(db, visible(actor), activity::Column::Id, ids, |m| m.id).await
+}
+
+fn newest_first() -> Vec<OrderTerm> {
+    vec![
+        OrderTerm::desc(activity::Column::StartDate),
+        OrderTerm::desc(activity::Column::Id),
+    ]
+}
+
+/// Each organization's activities (as any accepted organizer), newest
+/// first.
+pub fn of_organizers(actor: &Actor) -> ChildQuery<activity::Entity> {
+    let select = inner_join(
+        visible(actor),
+        "activity_organizers",
+        column("activity_organizers", "activity_id")
+            .equals((activity::Entity, activity::Column::Id)),
+    )
+    .filter(column("activity_organizers", "accepted_at").is_not_null());
+    ChildQuery::new(
+        select,
+        ("activity_organizers", "organization_id"),
+        newest_first(),
+    )
+}
+
+/// Each agreement's implementing activities, newest first.
+pub fn of_agreements(actor: &Actor) -> ChildQuery<activity::Entity> {
+    ChildQuery::new(
+        visible(actor),
+        ("activities", "agreement_id"),
+        newest_first(),
+    )
+}
+
+/// Each project's activities, newest first.
+pub fn of_projects(actor: &Actor) -> ChildQuery<activity::Entity> {
+    ChildQuery::new(visible(actor), ("activities", "project_id"), newest_first())
+}
+
+/// Each activity's pending co-organizer invitations, in the order they
+/// were made. The caller decides who may see them.
+pub fn pending_organizers_of_activities() -> ChildQuery<activity_organizer::Entity> {
+    ChildQuery::new(
+        activity_organizer::Entity::find().filter(activity_organizer::Column::AcceptedAt.is_null()),
+        ("activity_organizers", "activity_id"),
+        vec![OrderTerm::asc(activity_organizer::Column::Id)],
+    )
+}
+
+/// Each activity's participation counts. The caller has checked the activity
+/// is visible.
+pub fn participations_of_activities() -> ChildQuery<activity_participation::Entity> {
+    ChildQuery::new(
+        activity_participation::Entity::find(),
+        ("activity_participations", "activity_id"),
+        vec![OrderTerm::asc(activity_participation::Column::Id)],
+    )
+}

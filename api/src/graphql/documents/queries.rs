@@ -1,0 +1,93 @@
+//! The root queries about documents: one by ID, and the filtered,
+//! searched and ordered list.
+
+use async_graphql::{Context, ID, Object};
+
+use super::{Document, DocumentFilter, DocumentOrder, DocumentOrderField};
+use crate::domain::{
+    documents::{self as domain, DocumentFilter as Filter, DocumentSort},
+    input::{filter_list, filter_texts, search_term},
+};
+use crate::graphql::{
+    DateRangeInput,
+    connection::{Conn, connection, page_args},
+    context::state,
+    enums::to_db,
+    error::{ApiError, ApiResult},
+    ids::{self, NodeKind},
+};
+
+/// Root queries about documents.
+#[derive(Default)]
+pub struct DocumentQuery;
+
+#[Object]
+impl DocumentQuery {
+    /// One document by ID; NOT_FOUND if there is none or it is not visible.
+    async fn document(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Document>> {
+        let state = state(ctx)?;
+        let id = ids::decode(&id, NodeKind::Document, "id")?;
+        state
+            .loaders
+            .document
+            .load_one(id)
+            .await?
+            .map(Document)
+            .map(Some)
+            .ok_or(ApiError::NotFound("Document"))
+    }
+
+    /// Shared documents, filtered, searched and ordered (newest first by
+    /// default).
+    #[graphql(
+        complexity = "crate::graphql::connection::list_cost(crate::graphql::connection::page_weight(first, last), child_complexity)"
+    )]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DocumentFilter>,
+        #[graphql(
+            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+        )]
+        search: Option<String>,
+        order_by: Option<DocumentOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Document>> {
+        let state = state(ctx)?;
+        let args = page_args(ctx, first, after, last, before)?;
+        let f = filter.unwrap_or_default();
+        let filter = Filter {
+            kinds: to_db(filter_list("filter.kinds", f.kinds)?),
+            languages: filter_texts("filter.languages", f.languages)?,
+            owner_id: ids::decode_opt(f.owner_id.as_ref(), NodeKind::Organization, "ownerId")?,
+            tags: filter_texts("filter.tags", f.tags)?,
+            published_on: DateRangeInput::to_domain(f.published_on, "publishedOn")?,
+            search: search_term(search.as_deref())?,
+        };
+        let (sort, descending) = match order_by {
+            Some(o) => (
+                match o.field {
+                    DocumentOrderField::CreatedAt => DocumentSort::CreatedAt,
+                    DocumentOrderField::Title => DocumentSort::Title,
+                    DocumentOrderField::PublishedOn => DocumentSort::PublishedOn,
+                },
+                o.direction.descending(),
+            ),
+            None => (DocumentSort::CreatedAt, true),
+        };
+        let page = domain::list(
+            &state.db,
+            &state.actor,
+            &filter,
+            sort,
+            descending,
+            args,
+            state.limits,
+        )
+        .await?;
+        Ok(connection(page, Document))
+    }
+}

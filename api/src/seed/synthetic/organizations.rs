@@ -1,0 +1,116 @@
+//! Generation of the `organizations` table: names by kind (municipality,
+//! NGO, county council, ...), valid fiscal codes and searchable text.
+
+use chrono::NaiveDate;
+use indicatif::ProgressBar;
+use rand::rngs::StdRng;
+use sea_orm::Value;
+
+use crate::domain::{error::DomainResult, fiscal_code::check_digit, text::searchable};
+
+use super::{
+    Scale,
+    random::{at, day, pick, weighted},
+    sink::{Sink, Table, flush_when_full, s},
+    words::{COUNTIES, PLACE_FIRST, PLACE_SECOND, TOPICS},
+};
+
+/// Generates and loads `scale.organizations` organizations, ids `1..=n`.
+pub(super) async fn generate(
+    sink: &mut Sink,
+    rng: &mut StdRng,
+    bar: &ProgressBar,
+    base: NaiveDate,
+    scale: Scale,
+) -> DomainResult<Table> {
+    let n = scale.organizations;
+    bar.set_message("organizations");
+    let mut orgs = Table::new(
+        "organizations",
+        &[
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "fiscal_code",
+            "county",
+            "locality",
+            "website",
+            "contact_email",
+            "description",
+            "search_text",
+            "created_at",
+            "updated_at",
+        ],
+    );
+    for i in 0..n {
+        let id = i as i64 + 1;
+        let county = pick(rng, COUNTIES);
+        let place = format!("{} {}", pick(rng, PLACE_FIRST), pick(rng, PLACE_SECOND));
+        let kind = weighted(
+            rng,
+            &[
+                ("MUNICIPALITY", 40),
+                ("NGO", 35),
+                ("COUNTY_COUNCIL", 5),
+                ("CENTRAL_INSTITUTION", 5),
+                ("OTHER_PUBLIC_BODY", 15),
+            ],
+        );
+        let name = match kind {
+            "MUNICIPALITY" => format!("Primăria Comunei {place}"),
+            "NGO" => format!(
+                "Asociația pentru {} {place}",
+                pick(
+                    rng,
+                    &[
+                        "Integritate",
+                        "Transparență",
+                        "Drepturile Omului",
+                        "Dezvoltare Civică",
+                        "Bună Guvernare"
+                    ]
+                )
+            ),
+            "COUNTY_COUNCIL" => format!("Consiliul Județean {county}"),
+            "CENTRAL_INSTITUTION" => format!(
+                "Agenția Națională pentru {}",
+                pick(
+                    rng,
+                    &[
+                        "Integritate",
+                        "Achiziții",
+                        "Funcționari Publici",
+                        "Prevenirea Corupției"
+                    ]
+                )
+            ),
+            _ => format!("Instituția Prefectului {county}"),
+        };
+        let body = format!("{}", 10_000_000 + i);
+        let fiscal = check_digit(&body).map(|d| format!("{body}{d}"));
+        let created = at(day(rng, base, 3_000), rng);
+        let description = format!(
+            "Organizație din județul {county}, activă în {}.",
+            pick(rng, TOPICS)
+        );
+        orgs.push(vec![
+            id.into(),
+            s(&format!("org-{id}")),
+            s(&name),
+            s(kind),
+            fiscal.into(),
+            s(county),
+            s(&place),
+            Value::from(Some(format!("https://org-{id}.example.ro"))),
+            Value::from(Some(format!("contact@org-{id}.example.ro"))),
+            Value::from(Some(description.clone())),
+            s(&searchable(&[&name, county, &place, &description])),
+            created.into(),
+            created.into(),
+        ]);
+        flush_when_full(sink, &mut [&mut orgs], bar).await?;
+    }
+    orgs.flush(sink, bar).await?;
+    Ok(orgs)
+}
