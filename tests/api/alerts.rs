@@ -70,14 +70,8 @@ async fn record(
 ) {
     events::record(
         db,
-        Event {
-            kind,
-            organization_id: Some(org),
-            entity,
-            entity_id,
-            actor_user_id: actor,
-            payload: json!({ "id": entity_id }),
-        },
+        Event::about(kind, org, entity, entity_id, json!({ "id": entity_id })),
+        actor,
         Utc::now(),
     )
     .await
@@ -1086,14 +1080,14 @@ async fn invite_directly_in<C: sea_orm::ConnectionTrait>(db: &C, org: i64, email
     .unwrap();
     events::record(
         db,
-        Event {
-            kind: EventKind::MemberInvited,
-            organization_id: Some(org),
-            entity: "Invitation",
-            entity_id: invitation.id,
-            actor_user_id: None,
-            payload: json!({}),
-        },
+        Event::about(
+            EventKind::MemberInvited,
+            org,
+            "Invitation",
+            invitation.id,
+            json!({}),
+        ),
+        None,
         now,
     )
     .await

@@ -441,6 +441,17 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// `mail_from` as a mailbox: the one place it is parsed (checked at
+    /// load, used by the mailer).
+    pub fn sender(&self) -> Result<lettre::message::Mailbox, ConfigError> {
+        self.mail_from.parse().map_err(|_| {
+            ConfigError::Inconsistent(format!(
+                "mail_from `{}` is not an e-mail address",
+                self.mail_from
+            ))
+        })
+    }
+
     /// Loads defaults, then `file` (TOML) if given, then `PACTUM_*` variables.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -497,12 +508,7 @@ impl Config {
                 "digest_hour_utc must be 0..=23".into(),
             ));
         }
-        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError::Inconsistent(format!(
-                "mail_from `{}` is not an e-mail address",
-                self.mail_from
-            )));
-        }
+        self.sender()?;
         if self.header_timeout_seconds == 0
             || self.body_idle_timeout_seconds == 0
             || self.max_connections == 0

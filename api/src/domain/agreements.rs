@@ -9,15 +9,13 @@ use entities::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    Select, sea_query::ExprTrait,
+    Select,
 };
 
 use super::{
     DateRange,
     actor::Actor,
-    column,
     error::DomainResult,
-    inner_join,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
@@ -136,10 +134,7 @@ pub async fn list<C: ConnectionTrait>(
         AgreementSort::StartDate => agreement::Column::StartDate,
         AgreementSort::EndDate => agreement::Column::EndDate,
     };
-    let order = [
-        OrderTerm::new(column, descending),
-        OrderTerm::new(agreement::Column::Id, descending),
-    ];
+    let order = OrderTerm::sorted(column, agreement::Column::Id, descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -154,15 +149,11 @@ pub async fn by_ids<C: ConnectionTrait>(
 
 /// Each organization's agreements (as any party), newest first.
 pub fn of_organizations(actor: &Actor) -> ChildQuery<agreement::Entity> {
-    let select = inner_join(
+    ChildQuery::through(
         visible(actor),
         "agreement_parties",
-        column("agreement_parties", "agreement_id")
-            .equals((agreement::Entity, agreement::Column::Id)),
-    );
-    ChildQuery::new(
-        select,
-        ("agreement_parties", "organization_id"),
+        ("agreement_id", "organization_id"),
+        agreement::Column::Id,
         vec![
             OrderTerm::desc(agreement::Column::CreatedAt),
             OrderTerm::desc(agreement::Column::Id),

@@ -19,16 +19,36 @@ pub struct Event {
     pub entity: &'static str,
     /// The record's id.
     pub entity_id: i64,
-    /// The person who caused it.
-    pub actor_user_id: Option<i64>,
     /// Details for consumers (e.g. which party signed).
     pub payload: serde_json::Value,
 }
 
-/// Records `event`. Call inside the change's transaction.
+impl Event {
+    /// `kind` happened to `entity` `entity_id` in `organization`.
+    pub fn about(
+        kind: EventKind,
+        organization: i64,
+        entity: &'static str,
+        entity_id: i64,
+        payload: serde_json::Value,
+    ) -> Self {
+        Self {
+            kind,
+            organization_id: Some(organization),
+            entity,
+            entity_id,
+            payload,
+        }
+    }
+}
+
+/// Records `event`, caused by the person `actor_user_id` (none for the
+/// system). Call inside the change's transaction ([`super::write::Write`]
+/// does).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     event: Event,
+    actor_user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> DomainResult<domain_event::Model> {
     Ok(domain_event::ActiveModel {
@@ -36,7 +56,7 @@ pub async fn record<C: ConnectionTrait>(
         organization_id: Set(event.organization_id),
         entity: Set(event.entity.to_owned()),
         entity_id: Set(event.entity_id),
-        actor_user_id: Set(event.actor_user_id),
+        actor_user_id: Set(actor_user_id),
         payload: Set(event.payload.to_string()),
         created_at: Set(now.trunc_subsecs(6)),
         ..Default::default()

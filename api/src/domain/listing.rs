@@ -18,7 +18,7 @@ use sea_orm::{
 
 use super::{
     error::DomainResult,
-    pagination::{Page, PageArgs, PageLimits},
+    pagination::{Page, PageArgs, PageLimits, page_of},
 };
 
 /// One ORDER BY term; NULLs always sort last so both databases agree.
@@ -53,6 +53,16 @@ impl OrderTerm {
             Self::asc(expr)
         }
     }
+
+    /// The order of a list sorted on `column`, ties broken by the unique
+    /// `id` in the same direction (so pages never overlap).
+    pub fn sorted(
+        column: impl IntoSimpleExpr,
+        id: impl IntoSimpleExpr,
+        descending: bool,
+    ) -> [Self; 2] {
+        [Self::new(column, descending), Self::new(id, descending)]
+    }
 }
 
 fn ordered<E: EntityTrait>(mut select: Select<E>, order: &[OrderTerm]) -> Select<E> {
@@ -79,34 +89,20 @@ where
     E::Model: FromQueryResult + Send + Sync,
     C: ConnectionTrait,
 {
-    if let (false, Some((start, size))) = (args.with_total, args.forward(limits)?) {
-        let rows = if size == 0 {
-            Vec::new()
-        } else {
-            ordered(select, order)
-                .offset(start)
-                .limit(size + 1)
+    let counted = select.clone();
+    page_of(
+        args,
+        limits,
+        || async move { Ok(counted.count(db).await?) },
+        |offset, limit| async move {
+            Ok(ordered(select, order)
+                .offset(offset)
+                .limit(limit)
                 .all(db)
-                .await?
-        };
-        return Ok(PageArgs::forward_page(start, size, rows));
-    }
-    let total = select.clone().count(db).await?;
-    let window = args.window(total, limits)?;
-    let items = if window.limit == 0 {
-        Vec::new()
-    } else {
-        ordered(select, order)
-            .offset(window.offset)
-            .limit(window.limit)
-            .all(db)
-            .await?
-    };
-    Ok(Page {
-        items,
-        window,
-        total: Some(total),
-    })
+                .await?)
+        },
+    )
+    .await
 }
 
 /// A list of children hanging off many parents: the rows `select` yields
@@ -137,6 +133,23 @@ where
             parent: (Alias::new(parent.0), Alias::new(parent.1)).into(),
             order,
         }
+    }
+
+    /// Builds a child query through link table `link`: `link.{child_key}`
+    /// is the child's `child_id`, `link.{parent_key}` the parent.
+    pub fn through(
+        select: Select<E>,
+        link: &'static str,
+        (child_key, parent_key): (&'static str, &'static str),
+        child_id: E::Column,
+        order: Vec<OrderTerm>,
+    ) -> Self {
+        let on = super::column(link, child_key).equals((E::default(), child_id));
+        Self::new(
+            super::inner_join(select, link, on),
+            (link, parent_key),
+            order,
+        )
     }
 
     fn parent_expr(&self) -> Expr {

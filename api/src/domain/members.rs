@@ -188,14 +188,13 @@ pub async fn invite<C: TransactionTrait>(
         None::<&()>,
         Some(&invitation),
     ));
-    txn.event(Event {
-        kind: EventKind::MemberInvited,
-        organization_id: Some(organization),
-        entity: "Invitation",
-        entity_id: invitation.id,
-        actor_user_id: actor.user_id(),
-        payload: serde_json::json!({ "email": invitation.email, "role": invitation.role }),
-    });
+    txn.event(Event::about(
+        EventKind::MemberInvited,
+        organization,
+        "Invitation",
+        invitation.id,
+        serde_json::json!({ "email": invitation.email, "role": invitation.role }),
+    ));
     txn.commit().await?;
     Ok(invitation)
 }

@@ -41,8 +41,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
-    Select,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait, Select,
     sea_query::{Alias, Expr, LikeExpr},
 };
 
@@ -69,6 +69,24 @@ pub async fn lock_row<E: EntityTrait, C: ConnectionTrait>(
         return Err(error::DomainError::NotFound { entity });
     }
     Ok(())
+}
+
+/// A stored enum's name as users see it written (`PROPOSED`, `COMPLETED`).
+pub fn name_of<E: ActiveEnum<Value = String>>(value: &E) -> String {
+    value.to_value()
+}
+
+/// The refusal of `verb` on a `record` ("agreement", "activity") in its
+/// current `state`, which the message names.
+pub fn illegal_transition<E: ActiveEnum<Value = String>>(
+    verb: &str,
+    record: &str,
+    state: &E,
+) -> error::DomainError {
+    error::DomainError::conflict(
+        Reason::IllegalTransition,
+        format!("cannot {verb}: the {record} is {}", name_of(state)),
+    )
 }
 
 /// Refuses an update made from a stale read: `expected` is the `version`

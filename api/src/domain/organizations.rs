@@ -12,7 +12,6 @@ use sea_orm::{
 use super::{
     column,
     error::DomainResult,
-    inner_join,
     input::fields,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
@@ -66,10 +65,7 @@ pub async fn list<C: ConnectionTrait>(
         OrganizationSort::Name => organization::Column::Name,
         OrganizationSort::CreatedAt => organization::Column::CreatedAt,
     };
-    let order = [
-        OrderTerm::new(column, descending),
-        OrderTerm::new(organization::Column::Id, descending),
-    ];
+    let order = OrderTerm::sorted(column, organization::Column::Id, descending);
     paginate(
         db,
         organization::Entity::find().filter(cond),
@@ -111,16 +107,12 @@ pub async fn by_slug<C: ConnectionTrait>(
 /// The organizations that organize each activity (those that accepted
 /// being listed), in the order they were listed.
 pub fn organizers_of_activities() -> ChildQuery<organization::Entity> {
-    let select = inner_join(
-        organization::Entity::find(),
+    let accepted = column("activity_organizers", "accepted_at").is_not_null();
+    ChildQuery::through(
+        organization::Entity::find().filter(accepted),
         "activity_organizers",
-        column("activity_organizers", "organization_id")
-            .equals((organization::Entity, organization::Column::Id)),
-    )
-    .filter(column("activity_organizers", "accepted_at").is_not_null());
-    ChildQuery::new(
-        select,
-        ("activity_organizers", "activity_id"),
+        ("organization_id", "activity_id"),
+        organization::Column::Id,
         vec![OrderTerm::asc(column("activity_organizers", "id"))],
     )
 }

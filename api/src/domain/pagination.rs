@@ -133,6 +133,44 @@ impl PageArgs {
     }
 }
 
+/// The one paging algorithm, whatever the rows come from (a query, a
+/// batched loader): a forward page without `totalCount` fetches one row
+/// more than asked to learn whether another page follows, and counts
+/// nothing; anything else counts first and takes the Relay window. `count`
+/// and `rows(offset, limit)` are called at most once each.
+pub async fn page_of<T, E, Counted, Fetched>(
+    args: PageArgs,
+    limits: PageLimits,
+    count: impl FnOnce() -> Counted,
+    rows: impl FnOnce(u64, u64) -> Fetched,
+) -> Result<Page<T>, E>
+where
+    E: From<DomainError>,
+    Counted: Future<Output = Result<u64, E>>,
+    Fetched: Future<Output = Result<Vec<T>, E>>,
+{
+    if let (false, Some((start, size))) = (args.with_total, args.forward(limits)?) {
+        let found = if size == 0 {
+            Vec::new()
+        } else {
+            rows(start, size + 1).await?
+        };
+        return Ok(PageArgs::forward_page(start, size, found));
+    }
+    let total = count().await?;
+    let window = args.window(total, limits)?;
+    let items = if window.limit == 0 {
+        Vec::new()
+    } else {
+        rows(window.offset, window.limit).await?
+    };
+    Ok(Page {
+        items,
+        window,
+        total: Some(total),
+    })
+}
+
 impl<T> Page<T> {
     /// Maps the rows, keeping the window.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {

@@ -131,66 +131,52 @@ fn scoped_activities(actor: &Actor, scope: StatsScope) -> Select<activity::Entit
     }
 }
 
-/// Agreements by lifecycle state.
-pub async fn agreements_by_status<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    scope: StatsScope,
-) -> DomainResult<Vec<Bucket>> {
-    buckets(
-        db,
-        scoped_agreements(actor, scope),
-        Expr::col((agreement::Entity, agreement::Column::Status)),
-    )
-    .await
+/// What a dashboard counts records by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountBy {
+    /// Agreements by lifecycle state.
+    AgreementStatus,
+    /// Agreements by legal form.
+    AgreementKind,
+    /// Agreements by the month they start ("2023-03"); undated ones are
+    /// left out.
+    AgreementStartMonth,
+    /// Documents by kind.
+    DocumentKind,
 }
 
-/// Agreements by legal form.
-pub async fn agreements_by_kind<C: ConnectionTrait>(
+/// Records the actor may see, counted by `by`.
+pub async fn count_by<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     scope: StatsScope,
+    by: CountBy,
 ) -> DomainResult<Vec<Bucket>> {
-    buckets(
-        db,
-        scoped_agreements(actor, scope),
-        Expr::col((agreement::Entity, agreement::Column::Kind)),
-    )
-    .await
-}
-
-/// Agreements by the month they start ("2023-03"); undated ones are left out.
-pub async fn agreements_by_month<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    scope: StatsScope,
-) -> DomainResult<Vec<Bucket>> {
-    let key = period_key(
-        db.get_database_backend(),
-        "agreements",
-        "start_date",
-        Period::Month,
-    );
-    buckets(
-        db,
-        scoped_agreements(actor, scope).filter(agreement::Column::StartDate.is_not_null()),
-        key,
-    )
-    .await
-}
-
-/// Documents by kind.
-pub async fn documents_by_kind<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    scope: StatsScope,
-) -> DomainResult<Vec<Bucket>> {
-    buckets(
-        db,
-        scoped_documents(actor, scope),
-        Expr::col((document::Entity, document::Column::Kind)),
-    )
-    .await
+    let agreements = || scoped_agreements(actor, scope);
+    let (select, key) = match by {
+        CountBy::AgreementStatus => (
+            agreements(),
+            Expr::col((agreement::Entity, agreement::Column::Status)),
+        ),
+        CountBy::AgreementKind => (
+            agreements(),
+            Expr::col((agreement::Entity, agreement::Column::Kind)),
+        ),
+        CountBy::AgreementStartMonth => (
+            agreements().filter(agreement::Column::StartDate.is_not_null()),
+            period_key(
+                db.get_database_backend(),
+                "agreements",
+                "start_date",
+                Period::Month,
+            ),
+        ),
+        CountBy::DocumentKind => {
+            let key = Expr::col((document::Entity, document::Column::Kind));
+            return buckets(db, scoped_documents(actor, scope), key).await;
+        }
+    };
+    buckets(db, select, key).await
 }
 
 /// Activities joined to their participant counts (trainers excluded),
@@ -237,32 +223,32 @@ fn column_ref(table: &'static str, col: &'static str) -> (Alias, Alias) {
     (Alias::new(table), Alias::new(col))
 }
 
-/// Activities and participants by kind.
-pub async fn activities_by_kind<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    scope: StatsScope,
-) -> DomainResult<Vec<ActivityBucket>> {
-    activity_buckets(
-        db,
-        with_participants(actor, scope),
-        Expr::col((activity::Entity, activity::Column::Kind)),
-    )
-    .await
+/// What activity figures are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivitiesBy {
+    /// Activity kind.
+    Kind,
+    /// The quarter they start in ("2019-Q2").
+    StartQuarter,
 }
 
-/// Activities and participants by the quarter they start in ("2019-Q2").
-pub async fn activities_by_quarter<C: ConnectionTrait>(
+/// Activities and their participants (trainers excluded; cancelled
+/// activities left out), grouped by `by`.
+pub async fn activities_by<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     scope: StatsScope,
+    by: ActivitiesBy,
 ) -> DomainResult<Vec<ActivityBucket>> {
-    let key = period_key(
-        db.get_database_backend(),
-        "activities",
-        "start_date",
-        Period::Quarter,
-    );
+    let key = match by {
+        ActivitiesBy::Kind => Expr::col((activity::Entity, activity::Column::Kind)),
+        ActivitiesBy::StartQuarter => period_key(
+            db.get_database_backend(),
+            "activities",
+            "start_date",
+            Period::Quarter,
+        ),
+    };
     activity_buckets(db, with_participants(actor, scope), key).await
 }
 

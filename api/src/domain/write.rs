@@ -115,7 +115,8 @@ where
         self.changes.push(change);
     }
 
-    /// Notes a domain event, recorded at commit.
+    /// Notes a domain event, recorded at commit and attributed to the
+    /// person making the change.
     pub fn event(&mut self, event: Event) {
         self.events.push(event);
     }
@@ -123,11 +124,12 @@ where
     /// Appends the audit entries, records the events, in the order they
     /// were noted, and commits.
     pub async fn commit(self) -> DomainResult<()> {
+        let actor_user_id = self.actor_user_id();
         for change in self.changes {
             audit::append(&self.txn, self.author, change, self.now).await?;
         }
         for event in self.events {
-            events::record(&self.txn, event, self.now).await?;
+            events::record(&self.txn, event, actor_user_id, self.now).await?;
         }
         self.txn.commit().await?;
         Ok(())

@@ -10,7 +10,7 @@ use chrono::Utc;
 
 use super::{
     agreements::Agreement,
-    context::state,
+    context::{RequestState, state},
     enums::{AgreementKind, Visibility},
     error::ApiResult,
     ids::{self, NodeKind},
@@ -155,6 +155,21 @@ fn organization_id(id: &ID, field: &str) -> ApiResult<i64> {
     ids::decode(id, NodeKind::Organization, field)
 }
 
+/// What a step one party takes in (or undergoes on) an agreement runs on:
+/// the request's state, the agreement's ID and the party's
+/// (`organizationId`), decoded in that order.
+fn party_step_args<'a>(
+    ctx: &Context<'a>,
+    agreement: &ID,
+    party: &ID,
+) -> ApiResult<(&'a RequestState, i64, i64)> {
+    Ok((
+        state(ctx)?,
+        agreement_id(agreement)?,
+        organization_id(party, "organizationId")?,
+    ))
+}
+
 /// Mutations of the agreement lifecycle.
 #[derive(Default)]
 pub struct AgreementMutation;
@@ -217,9 +232,7 @@ impl AgreementMutation {
         ctx: &Context<'_>,
         input: AgreementPartyInput,
     ) -> ApiResult<AgreementPayload> {
-        let s = state(ctx)?;
-        let id = agreement_id(&input.agreement_id)?;
-        let org = organization_id(&input.organization_id, "organizationId")?;
+        let (s, id, org) = party_step_args(ctx, &input.agreement_id, &input.organization_id)?;
         payload(domain::add_party(&s.db, &s.actor, id, input.version, org, Utc::now()).await)
     }
 
@@ -230,9 +243,7 @@ impl AgreementMutation {
         ctx: &Context<'_>,
         input: AgreementPartyInput,
     ) -> ApiResult<AgreementPayload> {
-        let s = state(ctx)?;
-        let id = agreement_id(&input.agreement_id)?;
-        let org = organization_id(&input.organization_id, "organizationId")?;
+        let (s, id, org) = party_step_args(ctx, &input.agreement_id, &input.organization_id)?;
         payload(domain::remove_party(&s.db, &s.actor, id, input.version, org, Utc::now()).await)
     }
 
@@ -255,9 +266,7 @@ impl AgreementMutation {
         ctx: &Context<'_>,
         input: SignAgreementInput,
     ) -> ApiResult<AgreementPayload> {
-        let s = state(ctx)?;
-        let id = agreement_id(&input.agreement_id)?;
-        let org = organization_id(&input.organization_id, "organizationId")?;
+        let (s, id, org) = party_step_args(ctx, &input.agreement_id, &input.organization_id)?;
         payload(domain::sign(&s.db, &s.actor, id, org, &input.signatory, Utc::now()).await)
     }
 
@@ -268,9 +277,7 @@ impl AgreementMutation {
         ctx: &Context<'_>,
         input: DeclineAgreementInput,
     ) -> ApiResult<AgreementPayload> {
-        let s = state(ctx)?;
-        let id = agreement_id(&input.agreement_id)?;
-        let org = organization_id(&input.organization_id, "organizationId")?;
+        let (s, id, org) = party_step_args(ctx, &input.agreement_id, &input.organization_id)?;
         payload(domain::decline(&s.db, &s.actor, id, org, Utc::now()).await)
     }
 
@@ -293,9 +300,7 @@ impl AgreementMutation {
         ctx: &Context<'_>,
         input: TerminateAgreementInput,
     ) -> ApiResult<AgreementPayload> {
-        let s = state(ctx)?;
-        let id = agreement_id(&input.agreement_id)?;
-        let org = organization_id(&input.organization_id, "organizationId")?;
+        let (s, id, org) = party_step_args(ctx, &input.agreement_id, &input.organization_id)?;
         payload(domain::terminate(&s.db, &s.actor, id, org, &input.reason, Utc::now()).await)
     }
 }

@@ -10,9 +10,12 @@ use super::{
     connection::{Conn, child_connection, connection, page_args},
     context::state,
     documents::Document,
-    enums::{AgreementKind, AgreementStatus, OrderDirection, Visibility, to_db},
-    error::{ApiError, ApiResult},
+    enums::{
+        AgreementKind, AgreementStatus, ListOrder, OrderDirection, Visibility, sort_of, to_db,
+    },
+    error::ApiResult,
     ids::{self, NodeKind},
+    node::found,
     organizations::Organization,
     scalars::{Date, DateTime},
 };
@@ -222,6 +225,23 @@ pub struct AgreementOrder {
     pub direction: OrderDirection,
 }
 
+impl ListOrder for AgreementOrder {
+    type Sort = AgreementSort;
+
+    fn sort(&self) -> AgreementSort {
+        match self.field {
+            AgreementOrderField::CreatedAt => AgreementSort::CreatedAt,
+            AgreementOrderField::Title => AgreementSort::Title,
+            AgreementOrderField::StartDate => AgreementSort::StartDate,
+            AgreementOrderField::EndDate => AgreementSort::EndDate,
+        }
+    }
+
+    fn direction(&self) -> OrderDirection {
+        self.direction
+    }
+}
+
 /// Root queries about agreements.
 #[derive(Default)]
 pub struct AgreementQuery;
@@ -232,14 +252,11 @@ impl AgreementQuery {
     async fn agreement(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Agreement>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Agreement, "id")?;
-        state
-            .loaders
-            .agreement
-            .load_one(id)
-            .await?
-            .map(Agreement)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Agreement"))
+        found(
+            state.loaders.agreement.load_one(id).await?,
+            Agreement,
+            "Agreement",
+        )
     }
 
     /// Agreements, filtered, searched and ordered (newest first by default).
@@ -276,18 +293,7 @@ impl AgreementQuery {
             end_date: DateRangeInput::to_domain(f.end_date, "endDate")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = match order_by {
-            Some(o) => (
-                match o.field {
-                    AgreementOrderField::CreatedAt => AgreementSort::CreatedAt,
-                    AgreementOrderField::Title => AgreementSort::Title,
-                    AgreementOrderField::StartDate => AgreementSort::StartDate,
-                    AgreementOrderField::EndDate => AgreementSort::EndDate,
-                },
-                o.direction.descending(),
-            ),
-            None => (AgreementSort::CreatedAt, true),
-        };
+        let (sort, descending) = sort_of(order_by, AgreementSort::CreatedAt, OrderDirection::Desc);
         let page = domain::list(
             &state.db,
             &state.actor,

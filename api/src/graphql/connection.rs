@@ -13,7 +13,7 @@ use super::{
     ids,
     loaders::ChildLoaders,
 };
-use crate::domain::pagination::{Page, PageArgs};
+use crate::domain::pagination::{Page, PageArgs, page_of};
 
 /// Page size assumed by the complexity weights when neither `first` nor
 /// `last` is given (the default page size).
@@ -147,38 +147,17 @@ where
     E::Model: FromQueryResult + Send + Sync + Clone,
     N: OutputType,
 {
-    if let (false, Some((start, size))) = (args.with_total, args.forward(state.limits)?) {
-        // Forward page without totalCount: one look-ahead row, no COUNT.
-        let rows = if size == 0 {
-            Vec::new()
-        } else {
-            loaders
-                .pages
-                .load_one((parent, start, size + 1))
-                .await?
-                .unwrap_or_default()
-        };
-        return Ok(connection(PageArgs::forward_page(start, size, rows), node));
-    }
-    let total = loaders.counts.load_one(parent).await?.unwrap_or(0);
-    let window = args.window(total, state.limits)?;
-    let items = if window.limit == 0 {
-        Vec::new()
-    } else {
-        loaders
-            .pages
-            .load_one((parent, window.offset, window.limit))
-            .await?
-            .unwrap_or_default()
-    };
-    Ok(connection(
-        Page {
-            items,
-            window,
-            total: Some(total),
+    let page = page_of(
+        args,
+        state.limits,
+        || async { Ok(loaders.counts.load_one(parent).await?.unwrap_or(0)) },
+        |offset, limit| async move {
+            let rows = loaders.pages.load_one((parent, offset, limit)).await?;
+            Ok::<_, ApiError>(rows.unwrap_or_default())
         },
-        node,
-    ))
+    )
+    .await?;
+    Ok(connection(page, node))
 }
 
 #[cfg(test)]

@@ -185,6 +185,30 @@ impl OrderDirection {
     }
 }
 
+/// A list's `orderBy` input: a field standing for one of the domain's
+/// sorts, and a direction.
+pub trait ListOrder {
+    /// The domain's sort.
+    type Sort;
+    /// The sort the chosen field stands for.
+    fn sort(&self) -> Self::Sort;
+    /// The chosen direction.
+    fn direction(&self) -> OrderDirection;
+}
+
+/// The sort and whether it is descending, from a list's optional
+/// `orderBy`; without one, `default` in the `default_direction`.
+pub fn sort_of<O: ListOrder>(
+    order_by: Option<O>,
+    default: O::Sort,
+    default_direction: OrderDirection,
+) -> (O::Sort, bool) {
+    match order_by {
+        Some(order) => (order.sort(), order.direction().descending()),
+        None => (default, default_direction.descending()),
+    }
+}
+
 /// Converts a list of GraphQL enums into stored ones.
 pub fn to_db<A: Copy, B: From<A>>(values: Option<Vec<A>>) -> Option<Vec<B>> {
     values.map(|v| v.into_iter().map(B::from).collect())

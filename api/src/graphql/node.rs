@@ -33,6 +33,16 @@ pub enum Node {
     Indicator(Indicator),
 }
 
+/// A root query's record: `loaded` shown as `wrap` gives it, or NOT_FOUND
+/// naming `entity` when there is none (or it is not visible).
+pub fn found<M, T>(
+    loaded: Option<M>,
+    wrap: impl FnOnce(M) -> T,
+    entity: &'static str,
+) -> ApiResult<Option<T>> {
+    loaded.map(wrap).map(Some).ok_or(ApiError::NotFound(entity))
+}
+
 async fn fetch(state: &RequestState, kind: NodeKind, id: i64) -> ApiResult<Option<Node>> {
     let l = &state.loaders;
     Ok(match kind {

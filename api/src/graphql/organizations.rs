@@ -9,9 +9,10 @@ use super::{
     connection::{Conn, child_connection, connection, page_args},
     context::{RequestState, state},
     documents::Document,
-    enums::{OrderDirection, OrganizationKind, to_db},
+    enums::{ListOrder, OrderDirection, OrganizationKind, sort_of, to_db},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    node::found,
     results::Project,
     scalars::DateTime,
 };
@@ -248,6 +249,21 @@ pub struct OrganizationOrder {
     pub direction: OrderDirection,
 }
 
+impl ListOrder for OrganizationOrder {
+    type Sort = OrganizationSort;
+
+    fn sort(&self) -> OrganizationSort {
+        match self.field {
+            OrganizationOrderField::Name => OrganizationSort::Name,
+            OrganizationOrderField::CreatedAt => OrganizationSort::CreatedAt,
+        }
+    }
+
+    fn direction(&self) -> OrderDirection {
+        self.direction
+    }
+}
+
 /// Root queries about organizations.
 #[derive(Default)]
 pub struct OrganizationQuery;
@@ -258,14 +274,11 @@ impl OrganizationQuery {
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Organization>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Organization, "id")?;
-        state
-            .loaders
-            .organization
-            .load_one(id)
-            .await?
-            .map(Organization)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Organization"))
+        found(
+            state.loaders.organization.load_one(id).await?,
+            Organization,
+            "Organization",
+        )
     }
 
     /// One organization by its slug; NOT_FOUND if there is none.
@@ -275,11 +288,11 @@ impl OrganizationQuery {
         slug: String,
     ) -> ApiResult<Option<Organization>> {
         let state = state(ctx)?;
-        domain::by_slug(&state.db, &slug)
-            .await?
-            .map(Organization)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Organization"))
+        found(
+            domain::by_slug(&state.db, &slug).await?,
+            Organization,
+            "Organization",
+        )
     }
 
     /// Institutions and NGOs, filtered, searched and ordered (by name by
@@ -309,16 +322,7 @@ impl OrganizationQuery {
             counties: filter_texts("filter.counties", filter.counties)?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = match order_by {
-            Some(o) => (
-                match o.field {
-                    OrganizationOrderField::Name => OrganizationSort::Name,
-                    OrganizationOrderField::CreatedAt => OrganizationSort::CreatedAt,
-                },
-                o.direction.descending(),
-            ),
-            None => (OrganizationSort::Name, false),
-        };
+        let (sort, descending) = sort_of(order_by, OrganizationSort::Name, OrderDirection::Asc);
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
         Ok(connection(page, Organization))
     }

@@ -10,10 +10,11 @@ use super::{
     activities::Activity,
     connection::{Conn, child_connection, connection, page_args},
     context::state,
-    enums::{IndicatorDerivation, OrderDirection},
+    enums::{IndicatorDerivation, ListOrder, OrderDirection, sort_of},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     mutation::{Payload, Subject},
+    node::found,
     organizations::Organization,
     scalars::Date,
 };
@@ -230,6 +231,22 @@ pub struct ProjectOrder {
     pub direction: OrderDirection,
 }
 
+impl ListOrder for ProjectOrder {
+    type Sort = ProjectSort;
+
+    fn sort(&self) -> ProjectSort {
+        match self.field {
+            ProjectOrderField::StartDate => ProjectSort::StartDate,
+            ProjectOrderField::Title => ProjectSort::Title,
+            ProjectOrderField::Code => ProjectSort::Code,
+        }
+    }
+
+    fn direction(&self) -> OrderDirection {
+        self.direction
+    }
+}
+
 /// Root queries about projects and indicators.
 #[derive(Default)]
 pub struct ResultsQuery;
@@ -240,14 +257,11 @@ impl ResultsQuery {
     async fn project(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Project>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Project, "id")?;
-        state
-            .loaders
-            .project
-            .load_one(id)
-            .await?
-            .map(Project)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Project"))
+        found(
+            state.loaders.project.load_one(id).await?,
+            Project,
+            "Project",
+        )
     }
 
     /// Funded projects, filtered, searched and ordered (latest first by
@@ -277,17 +291,7 @@ impl ResultsQuery {
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = match order_by {
-            Some(o) => (
-                match o.field {
-                    ProjectOrderField::StartDate => ProjectSort::StartDate,
-                    ProjectOrderField::Title => ProjectSort::Title,
-                    ProjectOrderField::Code => ProjectSort::Code,
-                },
-                o.direction.descending(),
-            ),
-            None => (ProjectSort::StartDate, true),
-        };
+        let (sort, descending) = sort_of(order_by, ProjectSort::StartDate, OrderDirection::Desc);
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
         Ok(connection(page, Project))
     }

@@ -8,7 +8,7 @@ use super::{
     error::ApiResult,
     ids::{self, NodeKind},
 };
-use crate::domain::stats::{self as domain, StatsScope};
+use crate::domain::stats::{self as domain, ActivitiesBy, CountBy, StatsScope};
 
 /// A count under a key.
 #[derive(SimpleObject)]
@@ -73,49 +73,51 @@ pub struct Stats {
     scope: StatsScope,
 }
 
+impl Stats {
+    async fn count(&self, ctx: &Context<'_>, by: CountBy) -> ApiResult<Vec<CountBucket>> {
+        let s = state(ctx)?;
+        Ok(counts(
+            domain::count_by(&s.db, &s.actor, self.scope, by).await?,
+        ))
+    }
+
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        by: ActivitiesBy,
+    ) -> ApiResult<Vec<ActivityBucket>> {
+        let s = state(ctx)?;
+        Ok(activity_counts(
+            domain::activities_by(&s.db, &s.actor, self.scope, by).await?,
+        ))
+    }
+}
+
 #[Object]
 impl Stats {
     /// Agreements by lifecycle state.
     async fn agreements_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        let s = state(ctx)?;
-        Ok(counts(
-            domain::agreements_by_status(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.count(ctx, CountBy::AgreementStatus).await
     }
     /// Agreements by legal form.
     async fn agreements_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        let s = state(ctx)?;
-        Ok(counts(
-            domain::agreements_by_kind(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.count(ctx, CountBy::AgreementKind).await
     }
     /// Agreements by the month they start ("2023-03").
     async fn agreements_by_month(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        let s = state(ctx)?;
-        Ok(counts(
-            domain::agreements_by_month(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.count(ctx, CountBy::AgreementStartMonth).await
     }
     /// Documents by kind.
     async fn documents_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        let s = state(ctx)?;
-        Ok(counts(
-            domain::documents_by_kind(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.count(ctx, CountBy::DocumentKind).await
     }
     /// Activities and participants by kind.
     async fn activities_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
-        let s = state(ctx)?;
-        Ok(activity_counts(
-            domain::activities_by_kind(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.activities(ctx, ActivitiesBy::Kind).await
     }
     /// Activities and participants by the quarter they start ("2019-Q2").
     async fn activities_by_quarter(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
-        let s = state(ctx)?;
-        Ok(activity_counts(
-            domain::activities_by_quarter(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.activities(ctx, ActivitiesBy::StartQuarter).await
     }
     /// People trained per year: participants of COMPLETED TRAINING_COURSE
     /// activities by the year the course started.

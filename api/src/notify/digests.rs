@@ -152,25 +152,10 @@ async fn digest_for(
     queue::insert(
         &txn,
         vec![outbox::ActiveModel {
-            dedupe_key: Set(key.clone()),
-            kind: Set(AlertKind::DailyDigest),
-            event_id: Set(None),
             user_id: Set(Some(user_id)),
             recipient: Set(user.email.clone()),
             language: Set(language),
-            status: Set(OutboxStatus::Pending),
-            subject: Set(mail.subject),
-            body_text: Set(mail.text),
-            body_html: Set(mail.html),
-            link: Set(home),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_until: Set(None),
-            last_error: Set(None),
-            digest_id: Set(None),
-            created_at: Set(now),
-            sent_at: Set(None),
-            ..Default::default()
+            ..queue::new_row(key.clone(), AlertKind::DailyDigest, mail, home, now)
         }],
     )
     .await?;

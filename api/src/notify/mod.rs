@@ -83,9 +83,8 @@ impl Notifier {
         metrics: Metrics,
         key: UnsubscribeKey,
     ) -> Result<Self, NotifyError> {
-        let from: Mailbox = config
-            .mail_from
-            .parse()
+        let from = config
+            .sender()
             .map_err(|_| NotifyError::From(config.mail_from.clone()))?;
         Ok(Self {
             db,

@@ -28,7 +28,10 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
 };
 
-use super::{Notifier, templates::Links};
+use super::{
+    Notifier,
+    templates::{Links, Rendered},
+};
 use crate::{
     domain::{
         alerts::{self, Alert, Record},
@@ -274,8 +277,6 @@ pub async fn enqueue(
         );
         match rendered {
             Ok(mail) => rows.push(outbox::ActiveModel {
-                dedupe_key: Set(dedupe),
-                kind: Set(alert.kind),
                 event_id: Set(event_id),
                 user_id: Set(user_id),
                 recipient: Set(match recipient {
@@ -284,18 +285,7 @@ pub async fn enqueue(
                 }),
                 language: Set(language),
                 status: Set(status),
-                subject: Set(mail.subject),
-                body_text: Set(mail.text),
-                body_html: Set(mail.html),
-                link: Set(link.clone()),
-                attempts: Set(0),
-                next_attempt_at: Set(now),
-                lease_until: Set(None),
-                last_error: Set(None),
-                digest_id: Set(None),
-                created_at: Set(now),
-                sent_at: Set(None),
-                ..Default::default()
+                ..new_row(dedupe, alert.kind, mail, link.clone(), now)
             }),
             Err(err) => {
                 tracing::error!(%err, kind = ?alert.kind, "cannot render an alert; skipped")
@@ -315,6 +305,38 @@ pub async fn enqueue(
 enum Recipient<'a> {
     User(&'a user::Model, Delivery),
     Address(&'a str),
+}
+
+/// A mail ready to queue: PENDING, due `now`, never tried, not yet
+/// addressed (the caller sets recipient, user, language and event).
+pub fn new_row(
+    dedupe_key: String,
+    kind: AlertKind,
+    mail: Rendered,
+    link: String,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        dedupe_key: Set(dedupe_key),
+        kind: Set(kind),
+        event_id: Set(None),
+        user_id: Set(None),
+        recipient: Set(String::new()),
+        language: Set(Language::Ro),
+        status: Set(OutboxStatus::Pending),
+        subject: Set(mail.subject),
+        body_text: Set(mail.text),
+        body_html: Set(mail.html),
+        link: Set(link),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        digest_id: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Inserts rows, skipping dedupe keys already present.

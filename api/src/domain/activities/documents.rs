@@ -5,13 +5,10 @@ use chrono::{DateTime, Utc};
 use entities::{activity, activity_document};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use super::{audit_change, authorize_organizer, lock_visible, touch};
+use super::{audit_change, authorize_organizer, open, touch};
 use crate::domain::{
     actor::Actor,
-    audit::Author,
     error::{DomainError, DomainResult},
-    policy::require_login,
-    write::Write,
 };
 
 /// Links a document the actor may see to an activity (EDITOR of any
@@ -23,9 +20,7 @@ pub async fn link_document<C: TransactionTrait>(
     document_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
-    require_login(actor)?;
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let current = lock_visible(&txn, actor, id).await?;
+    let (mut txn, current) = open(db, actor, id, now).await?;
     authorize_organizer(&txn, actor, &current).await?;
     let document = crate::domain::documents::visible(actor)
         .filter(entities::document::Column::Id.eq(document_id))
@@ -65,9 +60,7 @@ pub async fn unlink_document<C: TransactionTrait>(
     document_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
-    require_login(actor)?;
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let current = lock_visible(&txn, actor, id).await?;
+    let (mut txn, current) = open(db, actor, id, now).await?;
     authorize_organizer(&txn, actor, &current).await?;
     let Some(link) = activity_document::Entity::find_by_id((current.id, document_id))
         .one(&txn)

@@ -15,7 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    ParticipationCount, audit_change, event, illegal, lock_visible,
+    ParticipationCount, audit_change, event, illegal, lock_visible, open,
     participation::put_participation,
     rules::{
         Schedule, check_agreement, check_certificates, check_project, online_url, search_text,
@@ -178,9 +178,7 @@ pub async fn update<C: TransactionTrait>(
     changes: ActivityChanges,
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
-    require_login(actor)?;
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let current = lock_visible(&txn, actor, id).await?;
+    let (mut txn, current) = open(db, actor, id, now).await?;
     txn.authorize(Action::ManageActivities, current.owner_id)?;
     check_version("activity", version, current.version)?;
 

@@ -36,31 +36,37 @@ use entities::{
     enums::{ActivityStatus, EventKind},
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionSession,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 
 use super::{
     actor::Actor,
-    audit::Change,
-    error::{DomainError, DomainResult, Reason},
+    audit::{Author, Change},
+    error::{DomainError, DomainResult},
     events::Event,
-    policy::{Action, authorize},
+    policy::{Action, authorize, require_login},
     write::Write,
 };
 
-/// A stored enum's name as users see it (`COMPLETED`).
-fn name_of<E: ActiveEnum<Value = String>>(value: &E) -> String {
-    value.to_value()
-}
-
 /// The user error for a transition the current state does not allow.
 fn illegal(what: &str, status: ActivityStatus) -> DomainError {
-    DomainError::conflict(
-        Reason::IllegalTransition,
-        format!("cannot {what}: the activity is {}", name_of(&status)),
-    )
+    super::illegal_transition(what, "activity", &status)
+}
+
+/// Opens a change of activity `id` by `actor`: the transaction, and the
+/// activity locked first and read as the actor may see it.
+async fn open<'a, C: TransactionTrait>(
+    db: &C,
+    actor: &'a Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<(Write<'a, C::Transaction>, activity::Model)> {
+    require_login(actor)?;
+    let txn = Write::begin(db, Author::Actor(actor), now).await?;
+    let current = lock_visible(&txn, actor, id).await?;
+    Ok((txn, current))
 }
 
 /// Takes a write lock on an activity's row (PostgreSQL row lock; SQLite's
@@ -179,13 +185,11 @@ fn event<T>(
 ) where
     T: ConnectionTrait + TransactionSession + Send,
 {
-    let actor_user_id = txn.actor_user_id();
-    txn.event(Event {
+    txn.event(Event::about(
         kind,
-        organization_id: Some(activity.owner_id),
-        entity: "Activity",
-        entity_id: activity.id,
-        actor_user_id,
+        activity.owner_id,
+        "Activity",
+        activity.id,
         payload,
-    });
+    ));
 }

@@ -8,12 +8,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
-use super::{illegal, lock, lock_visible, query::if_visible, rules::check_organization, touch};
+use super::{illegal, lock, open, query::if_visible, rules::check_organization, touch};
 use crate::domain::{
     actor::Actor,
     audit::{Author, Change},
     error::{DomainError, DomainResult, Reason},
-    policy::{Action, authorize, require_login},
+    policy::{Action, authorize},
     write::Write,
 };
 
@@ -27,9 +27,7 @@ pub async fn invite_co_organizer<C: TransactionTrait>(
     organization_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
-    require_login(actor)?;
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let current = lock_visible(&txn, actor, id).await?;
+    let (mut txn, current) = open(db, actor, id, now).await?;
     txn.authorize(Action::ManageActivities, current.owner_id)?;
     if current.status == ActivityStatus::Cancelled {
         return Err(illegal("invite a co-organizer", current.status));

@@ -12,15 +12,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{
-    audit_change, authorize_organizer, illegal, lock_visible, rules::check_organization, touch,
-};
+use super::{audit_change, authorize_organizer, illegal, open, rules::check_organization, touch};
 use crate::domain::{
     actor::Actor,
-    audit::Author,
     error::{DomainError, DomainResult},
-    policy::require_login,
-    write::Write,
 };
 
 /// How many people of one organization took part in one role.
@@ -88,9 +83,7 @@ pub async fn set_participation<C: TransactionTrait>(
     count: ParticipationCount,
     now: DateTime<Utc>,
 ) -> DomainResult<activity::Model> {
-    require_login(actor)?;
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let current = lock_visible(&txn, actor, id).await?;
+    let (mut txn, current) = open(db, actor, id, now).await?;
     authorize_organizer(&txn, actor, &current).await?;
     if current.status == ActivityStatus::Cancelled {
         return Err(illegal("record participation", current.status));

@@ -18,7 +18,6 @@ use crate::domain::{
     actor::Actor,
     column,
     error::DomainResult,
-    inner_join,
     listing::{ChildQuery, OrderTerm, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
@@ -134,10 +133,7 @@ pub async fn list<C: ConnectionTrait>(
         ActivitySort::Title => activity::Column::Title,
         ActivitySort::CreatedAt => activity::Column::CreatedAt,
     };
-    let order = [
-        OrderTerm::new(column, descending),
-        OrderTerm::new(activity::Column::Id, descending),
-    ];
+    let order = OrderTerm::sorted(column, activity::Column::Id, descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -160,16 +156,12 @@ fn newest_first() -> Vec<OrderTerm> {
 /// Each organization's activities (as any accepted organizer), newest
 /// first.
 pub fn of_organizers(actor: &Actor) -> ChildQuery<activity::Entity> {
-    let select = inner_join(
-        visible(actor),
+    let accepted = column("activity_organizers", "accepted_at").is_not_null();
+    ChildQuery::through(
+        visible(actor).filter(accepted),
         "activity_organizers",
-        column("activity_organizers", "activity_id")
-            .equals((activity::Entity, activity::Column::Id)),
-    )
-    .filter(column("activity_organizers", "accepted_at").is_not_null());
-    ChildQuery::new(
-        select,
-        ("activity_organizers", "organization_id"),
+        ("activity_id", "organization_id"),
+        activity::Column::Id,
         newest_first(),
     )
 }

@@ -9,7 +9,7 @@ use entities::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-use super::name_of;
+use crate::domain::name_of;
 use crate::domain::{
     error::{DomainError, DomainResult},
     input::fields,

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use entities::{agreement, agreement_party, enums::AgreementStatus};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, EntityTrait, TransactionTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, EntityTrait, TransactionSession,
+    TransactionTrait,
 };
 
 use super::{
@@ -134,7 +135,7 @@ pub async fn add_party<C: TransactionTrait>(
     organization_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<agreement::Model> {
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
+    let txn = Write::begin(db, Author::Actor(actor), now).await?;
     let before = draft(&txn, id, "add a party", Some(version)).await?;
     ensure_organizations(&txn, &[organization_id], "organizationId").await?;
     let before_parties = parties(&txn, id).await?;
@@ -148,17 +149,7 @@ pub async fn add_party<C: TransactionTrait>(
         ));
     }
     insert_party(&txn, id, organization_id).await?;
-    let after = save(&txn, before.clone(), now).await?;
-    let after_parties = parties(&txn, id).await?;
-    audit_change(
-        &mut txn,
-        after.initiator_id,
-        "agreement.add_party",
-        Some((&before, &before_parties)),
-        (&after, &after_parties),
-    );
-    txn.commit().await?;
-    Ok(after)
+    commit_party_change(txn, before, &before_parties, "agreement.add_party").await
 }
 
 /// Removes a party from a DRAFT (EDITOR of the initiator); the initiator
@@ -172,7 +163,7 @@ pub async fn remove_party<C: TransactionTrait>(
     organization_id: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<agreement::Model> {
-    let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
+    let txn = Write::begin(db, Author::Actor(actor), now).await?;
     let before = draft(&txn, id, "remove a party", Some(version)).await?;
     if organization_id == before.initiator_id {
         return Err(DomainError::invalid(
@@ -185,13 +176,27 @@ pub async fn remove_party<C: TransactionTrait>(
     agreement_party::Entity::delete_by_id(party.id)
         .exec(&txn)
         .await?;
-    let after = save(&txn, before.clone(), now).await?;
-    let after_parties = parties(&txn, id).await?;
+    commit_party_change(txn, before, &before_parties, "agreement.remove_party").await
+}
+
+/// Ends a change of a DRAFT's parties: the agreement saved (its version
+/// bumped), the audit entry with the parties before and after, the commit.
+async fn commit_party_change<T>(
+    mut txn: Write<'_, T>,
+    before: agreement::Model,
+    before_parties: &[agreement_party::Model],
+    action: &'static str,
+) -> DomainResult<agreement::Model>
+where
+    T: ConnectionTrait + TransactionSession + Send + Sync,
+{
+    let after = save(&txn, before.clone(), txn.now()).await?;
+    let after_parties = parties(&txn, after.id).await?;
     audit_change(
         &mut txn,
         after.initiator_id,
-        "agreement.remove_party",
-        Some((&before, &before_parties)),
+        action,
+        Some((&before, before_parties)),
         (&after, &after_parties),
     );
     txn.commit().await?;

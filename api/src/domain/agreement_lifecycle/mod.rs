@@ -40,7 +40,7 @@ use entities::{
     organization,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
 };
 use serde::Serialize;
@@ -50,7 +50,7 @@ use super::{
     agreements::visible,
     audit::Change,
     check_version,
-    error::{DomainError, DomainResult, Reason},
+    error::{DomainError, DomainResult},
     events::Event,
     policy::Action,
     text::searchable,
@@ -105,15 +105,12 @@ struct Snapshot<'a> {
 
 /// A status as users see it written (`PROPOSED`).
 pub fn status_name(status: AgreementStatus) -> String {
-    status.to_value()
+    super::name_of(&status)
 }
 
 /// The refusal of `verb` in the agreement's current state.
 fn illegal(verb: &str, status: AgreementStatus) -> DomainError {
-    DomainError::conflict(
-        Reason::IllegalTransition,
-        format!("cannot {verb}: the agreement is {}", status_name(status)),
-    )
+    super::illegal_transition(verb, "agreement", &status)
 }
 
 fn valid_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> DomainResult<()> {
@@ -246,15 +243,13 @@ fn event<T>(
 ) where
     T: ConnectionTrait + TransactionSession + Send,
 {
-    let actor_user_id = txn.actor_user_id();
-    txn.event(Event {
+    txn.event(Event::about(
         kind,
-        organization_id: Some(organization),
-        entity: "Agreement",
-        entity_id: agreement.id,
-        actor_user_id,
+        organization,
+        "Agreement",
+        agreement.id,
         payload,
-    });
+    ));
 }
 
 fn party_ids(parties: &[agreement_party::Model]) -> Vec<i64> {

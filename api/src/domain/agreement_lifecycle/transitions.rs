@@ -4,10 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use entities::{
-    agreement,
+    agreement, agreement_party,
     enums::{AgreementStatus, EventKind},
 };
-use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, IntoActiveModel, TransactionSession, TransactionTrait,
+};
 
 use super::{
     audit_change, draft, event, illegal, lock, organization_name, parties, party_ids, party_of,
@@ -77,22 +79,7 @@ pub async fn sign<C: TransactionTrait>(
     authorize(actor, Action::SignAgreements, party)?;
     let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
     // Locked: a concurrent signature waits here and then reads this one's.
-    let before = lock(&txn, Some(actor), id).await?;
-    if before.status != AgreementStatus::Proposed {
-        return Err(illegal("sign", before.status));
-    }
-    let before_parties = parties(&txn, id).await?;
-    let row = party_of(&before_parties, party)?;
-    if row.signed_at.is_some() {
-        return Err(DomainError::conflict(
-            Reason::IllegalTransition,
-            format!(
-                "cannot sign: {} has already signed; the agreement is {}",
-                organization_name(&txn, party).await?,
-                status_name(before.status)
-            ),
-        ));
-    }
+    let (before, before_parties, row) = awaiting_answer(&txn, id, party, "sign").await?;
     let signatory = fields::SIGNATORY.required(signatory)?;
     let mut signed = row;
     signed.signed_at = Some(now);
@@ -144,22 +131,7 @@ pub async fn decline<C: TransactionTrait>(
 ) -> DomainResult<agreement::Model> {
     authorize(actor, Action::SignAgreements, party)?;
     let mut txn = Write::begin(db, Author::Actor(actor), now).await?;
-    let before = lock(&txn, Some(actor), id).await?;
-    if before.status != AgreementStatus::Proposed {
-        return Err(illegal("decline", before.status));
-    }
-    let before_parties = parties(&txn, id).await?;
-    let row = party_of(&before_parties, party)?;
-    if row.signed_at.is_some() {
-        return Err(DomainError::conflict(
-            Reason::IllegalTransition,
-            format!(
-                "cannot decline: {} has already signed; the agreement is {}",
-                organization_name(&txn, party).await?,
-                status_name(before.status)
-            ),
-        ));
-    }
+    let (before, before_parties, row) = awaiting_answer(&txn, id, party, "decline").await?;
     let mut declined = row;
     declined.declined_at = Some(now);
     declined
@@ -272,4 +244,38 @@ pub async fn terminate<C: TransactionTrait>(
     );
     txn.commit().await?;
     Ok(after)
+}
+
+/// What signing and declining start from: the agreement locked and
+/// PROPOSED, its parties, and the row of `party`, which has not signed.
+async fn awaiting_answer<T>(
+    txn: &Write<'_, T>,
+    id: i64,
+    party: i64,
+    verb: &str,
+) -> DomainResult<(
+    agreement::Model,
+    Vec<agreement_party::Model>,
+    agreement_party::Model,
+)>
+where
+    T: ConnectionTrait + TransactionSession + Send + Sync,
+{
+    let before = lock(txn, txn.actor(), id).await?;
+    if before.status != AgreementStatus::Proposed {
+        return Err(illegal(verb, before.status));
+    }
+    let parties = parties(txn, id).await?;
+    let row = party_of(&parties, party)?;
+    if row.signed_at.is_some() {
+        return Err(DomainError::conflict(
+            Reason::IllegalTransition,
+            format!(
+                "cannot {verb}: {} has already signed; the agreement is {}",
+                organization_name(txn, party).await?,
+                status_name(before.status)
+            ),
+        ));
+    }
+    Ok((before, parties, row))
 }

@@ -95,10 +95,7 @@ pub async fn list<C: ConnectionTrait>(
         DocumentSort::Title => document::Column::Title,
         DocumentSort::PublishedOn => document::Column::PublishedOn,
     };
-    let order = [
-        OrderTerm::new(column, descending),
-        OrderTerm::new(document::Column::Id, descending),
-    ];
+    let order = OrderTerm::sorted(column, document::Column::Id, descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -143,15 +140,11 @@ pub fn of_owners(actor: &Actor) -> ChildQuery<document::Entity> {
 
 /// Each activity's linked documents, by title.
 pub fn of_activities(actor: &Actor) -> ChildQuery<document::Entity> {
-    let select = inner_join(
+    ChildQuery::through(
         visible(actor),
         "activity_documents",
-        column("activity_documents", "document_id")
-            .equals((document::Entity, document::Column::Id)),
-    );
-    ChildQuery::new(
-        select,
-        ("activity_documents", "activity_id"),
+        ("document_id", "activity_id"),
+        document::Column::Id,
         vec![
             OrderTerm::asc(document::Column::Title),
             OrderTerm::asc(document::Column::Id),
@@ -182,15 +175,11 @@ pub fn versions_of_documents() -> ChildQuery<document_version::Entity> {
 /// Each agreement's linked documents, by title (only those `actor` may
 /// see: linking never widens a document's visibility).
 pub fn of_agreements(actor: &Actor) -> ChildQuery<document::Entity> {
-    let select = inner_join(
+    ChildQuery::through(
         visible(actor),
         "agreement_documents",
-        column("agreement_documents", "document_id")
-            .equals((document::Entity, document::Column::Id)),
-    );
-    ChildQuery::new(
-        select,
-        ("agreement_documents", "agreement_id"),
+        ("document_id", "agreement_id"),
+        document::Column::Id,
         vec![
             OrderTerm::asc(document::Column::Title),
             OrderTerm::asc(document::Column::Id),

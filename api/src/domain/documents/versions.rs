@@ -193,21 +193,21 @@ pub async fn add_version<C: TransactionTrait + ConnectionTrait>(
         None::<&()>,
         Some(&version),
     ));
-    txn.event(Event {
-        kind: EventKind::DocumentVersionAdded,
-        organization_id: Some(document.owner_id),
-        entity: "Document",
-        entity_id: document.id,
-        actor_user_id: txn.actor_user_id(),
-        payload: serde_json::json!({
-            "versionId": version.id,
-            "number": version.number,
-            "fileName": version.file_name,
-            "mediaType": version.media_type,
-            "sizeBytes": version.size_bytes,
-            "sha256": version.sha256,
-        }),
+    let payload = serde_json::json!({
+        "versionId": version.id,
+        "number": version.number,
+        "fileName": version.file_name,
+        "mediaType": version.media_type,
+        "sizeBytes": version.size_bytes,
+        "sha256": version.sha256,
     });
+    txn.event(Event::about(
+        EventKind::DocumentVersionAdded,
+        document.owner_id,
+        "Document",
+        document.id,
+        payload,
+    ));
     txn.commit().await?;
     Ok(version)
 }

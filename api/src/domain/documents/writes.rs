@@ -132,19 +132,18 @@ fn note_published<T>(txn: &mut Write<'_, T>, document: &document::Model, from: O
 where
     T: ConnectionTrait + TransactionSession + Send,
 {
-    let actor_user_id = txn.actor_user_id();
-    txn.event(Event {
-        kind: EventKind::DocumentPublished,
-        organization_id: Some(document.owner_id),
-        entity: "Document",
-        entity_id: document.id,
-        actor_user_id,
-        payload: serde_json::json!({
-            "title": document.title,
-            "from": from.map(visibility_name),
-            "visibility": visibility_name(document.visibility),
-        }),
+    let payload = serde_json::json!({
+        "title": document.title,
+        "from": from.map(visibility_name),
+        "visibility": visibility_name(document.visibility),
     });
+    txn.event(Event::about(
+        EventKind::DocumentPublished,
+        document.owner_id,
+        "Document",
+        document.id,
+        payload,
+    ));
 }
 
 /// Creates a document (EDITOR of the owner). Creating it PUBLIC or PARTNERS

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use entities::{enums::IndicatorDerivation, indicator, project};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait,
 };
 
 use super::projects::lock_project;
@@ -15,14 +14,10 @@ use crate::domain::{
     check_version, derived_values,
     error::{DomainError, DomainResult},
     input::fields,
+    name_of,
     policy::{self, Action},
     write::Write,
 };
-
-/// A stored enum's name as users see it (`PEOPLE_TRAINED`).
-fn name_of<E: ActiveEnum<Value = String>>(value: &E) -> String {
-    value.to_value()
-}
 
 /// A quantity: finite and not negative.
 fn quantity(field: &str, value: f64) -> DomainResult<f64> {

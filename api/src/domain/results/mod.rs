@@ -81,10 +81,7 @@ pub async fn list<C: ConnectionTrait>(
         ProjectSort::Title => project::Column::Title,
         ProjectSort::Code => project::Column::Code,
     };
-    let order = [
-        OrderTerm::new(column, descending),
-        OrderTerm::new(project::Column::Id, descending),
-    ];
+    let order = OrderTerm::sorted(column, project::Column::Id, descending);
     paginate(
         db,
         project::Entity::find().filter(cond),

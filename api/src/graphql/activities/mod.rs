@@ -17,7 +17,7 @@ pub use mutations::{ActivityMutation, ActivityPayload};
 pub use queries::ActivityQuery;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entities::{activity, enums::ParticipantRole as DbRole};
+use entities::{activity, activity_participation, enums::ParticipantRole as DbRole};
 
 use super::{
     agreements::Agreement,
@@ -53,6 +53,21 @@ impl Participation {
     /// Where the participants come from.
     async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
         Organization::referenced(state(ctx)?, self.organization_id).await
+    }
+}
+
+impl Activity {
+    /// The participation counts, through the request's batched loader.
+    async fn participation_rows(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<activity_participation::Model>> {
+        Ok(state(ctx)?
+            .loaders
+            .activity_participations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
     }
 }
 
@@ -143,14 +158,9 @@ impl Activity {
     }
     /// Participation counts by organization and role.
     async fn participation(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
-        let state = state(ctx)?;
-        let rows = state
-            .loaders
-            .activity_participations
-            .load_one(self.0.id)
+        Ok(self
+            .participation_rows(ctx)
             .await?
-            .unwrap_or_default();
-        Ok(rows
             .into_iter()
             .map(|p| Participation {
                 role: p.role.into(),
@@ -161,14 +171,9 @@ impl Activity {
     }
     /// Number of people who took part (trainers and speakers not counted).
     async fn participants_total(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let state = state(ctx)?;
-        let rows = state
-            .loaders
-            .activity_participations
-            .load_one(self.0.id)
+        Ok(self
+            .participation_rows(ctx)
             .await?
-            .unwrap_or_default();
-        Ok(rows
             .iter()
             .filter(|p| p.role != DbRole::Trainer)
             .map(|p| p.count)

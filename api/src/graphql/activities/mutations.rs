@@ -12,7 +12,7 @@ use crate::domain::activities::{
     self as domain, ActivityChanges, Completion, NewActivity, ParticipationCount,
 };
 use crate::graphql::{
-    context::state,
+    context::{RequestState, state},
     error::ApiResult,
     ids::{self, NodeKind},
     mutation::{Payload, Subject},
@@ -197,12 +197,9 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         input: CoOrganizerInput,
     ) -> ApiResult<ActivityPayload> {
-        let s = state(ctx)?;
-        let (id, org) = co_organizer(&input)?;
-        Payload::of(
-            domain::invite_co_organizer(&s.db, &s.actor, id, org, Utc::now()).await,
-            Activity,
-        )
+        let (s, id, org) = co_organizer(ctx, &input)?;
+        let result = domain::invite_co_organizer(&s.db, &s.actor, id, org, Utc::now()).await;
+        Payload::of(result, Activity)
     }
 
     /// Accepts being listed as co-organizer (EDITOR of the invited
@@ -212,12 +209,9 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         input: CoOrganizerInput,
     ) -> ApiResult<ActivityPayload> {
-        let s = state(ctx)?;
-        let (id, org) = co_organizer(&input)?;
-        Payload::of_optional(
-            domain::accept_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await,
-            Activity,
-        )
+        let (s, id, org) = co_organizer(ctx, &input)?;
+        let result = domain::accept_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await;
+        Payload::of_optional(result, Activity)
     }
 
     /// Declines an invitation to co-organize, or stops co-organizing
@@ -228,12 +222,9 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         input: CoOrganizerInput,
     ) -> ApiResult<ActivityPayload> {
-        let s = state(ctx)?;
-        let (id, org) = co_organizer(&input)?;
-        Payload::of_optional(
-            domain::decline_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await,
-            Activity,
-        )
+        let (s, id, org) = co_organizer(ctx, &input)?;
+        let result = domain::decline_co_organizing(&s.db, &s.actor, id, org, Utc::now()).await;
+        Payload::of_optional(result, Activity)
     }
 
     /// Links a document you may see to an activity (EDITOR of any
@@ -243,12 +234,9 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         input: ActivityDocumentInput,
     ) -> ApiResult<ActivityPayload> {
-        let s = state(ctx)?;
-        let (id, document) = activity_document(&input)?;
-        Payload::of(
-            domain::link_document(&s.db, &s.actor, id, document, Utc::now()).await,
-            Activity,
-        )
+        let (s, id, document) = activity_document(ctx, &input)?;
+        let result = domain::link_document(&s.db, &s.actor, id, document, Utc::now()).await;
+        Payload::of(result, Activity)
     }
 
     /// Removes a document from an activity (EDITOR of any organizer).
@@ -257,17 +245,20 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         input: ActivityDocumentInput,
     ) -> ApiResult<ActivityPayload> {
-        let s = state(ctx)?;
-        let (id, document) = activity_document(&input)?;
-        Payload::of(
-            domain::unlink_document(&s.db, &s.actor, id, document, Utc::now()).await,
-            Activity,
-        )
+        let (s, id, document) = activity_document(ctx, &input)?;
+        let result = domain::unlink_document(&s.db, &s.actor, id, document, Utc::now()).await;
+        Payload::of(result, Activity)
     }
 }
 
-fn co_organizer(input: &CoOrganizerInput) -> ApiResult<(i64, i64)> {
+/// The request's state, and the activity and organization a co-organizer
+/// input names, decoded in that order.
+fn co_organizer<'a>(
+    ctx: &Context<'a>,
+    input: &CoOrganizerInput,
+) -> ApiResult<(&'a RequestState, i64, i64)> {
     Ok((
+        state(ctx)?,
         ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?,
         ids::decode(
             &input.organization_id,
@@ -277,8 +268,14 @@ fn co_organizer(input: &CoOrganizerInput) -> ApiResult<(i64, i64)> {
     ))
 }
 
-fn activity_document(input: &ActivityDocumentInput) -> ApiResult<(i64, i64)> {
+/// The request's state, and the activity and document an
+/// activity-document input names, decoded in that order.
+fn activity_document<'a>(
+    ctx: &Context<'a>,
+    input: &ActivityDocumentInput,
+) -> ApiResult<(&'a RequestState, i64, i64)> {
     Ok((
+        state(ctx)?,
         ids::decode(&input.activity_id, NodeKind::Activity, "activityId")?,
         ids::decode(&input.document_id, NodeKind::Document, "documentId")?,
     ))

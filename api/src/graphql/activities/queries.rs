@@ -12,10 +12,27 @@ use crate::graphql::{
     DateRangeInput,
     connection::{Conn, connection, page_args},
     context::state,
-    enums::to_db,
-    error::{ApiError, ApiResult},
+    enums::{ListOrder, OrderDirection, sort_of, to_db},
+    error::ApiResult,
     ids::{self, NodeKind},
+    node::found,
 };
+
+impl ListOrder for ActivityOrder {
+    type Sort = ActivitySort;
+
+    fn sort(&self) -> ActivitySort {
+        match self.field {
+            ActivityOrderField::StartDate => ActivitySort::StartDate,
+            ActivityOrderField::Title => ActivitySort::Title,
+            ActivityOrderField::CreatedAt => ActivitySort::CreatedAt,
+        }
+    }
+
+    fn direction(&self) -> OrderDirection {
+        self.direction
+    }
+}
 
 /// Root queries about activities.
 #[derive(Default)]
@@ -27,14 +44,11 @@ impl ActivityQuery {
     async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Activity>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Activity, "id")?;
-        state
-            .loaders
-            .activity
-            .load_one(id)
-            .await?
-            .map(Activity)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Activity"))
+        found(
+            state.loaders.activity.load_one(id).await?,
+            Activity,
+            "Activity",
+        )
     }
 
     /// Joint activities, filtered, searched and ordered (latest start first
@@ -76,17 +90,7 @@ impl ActivityQuery {
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = match order_by {
-            Some(o) => (
-                match o.field {
-                    ActivityOrderField::StartDate => ActivitySort::StartDate,
-                    ActivityOrderField::Title => ActivitySort::Title,
-                    ActivityOrderField::CreatedAt => ActivitySort::CreatedAt,
-                },
-                o.direction.descending(),
-            ),
-            None => (ActivitySort::StartDate, true),
-        };
+        let (sort, descending) = sort_of(order_by, ActivitySort::StartDate, OrderDirection::Desc);
         let page = domain::list(
             &state.db,
             &state.actor,

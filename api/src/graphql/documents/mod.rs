@@ -35,6 +35,19 @@ use super::{
 #[derive(Clone)]
 pub struct Document(pub document::Model);
 
+impl Document {
+    /// Every uploaded file, newest first, through the request's batched
+    /// loader.
+    async fn version_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_version::Model>> {
+        Ok(state(ctx)?
+            .loaders
+            .document_versions
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+}
+
 #[Object]
 impl Document {
     /// Global ID.
@@ -94,24 +107,12 @@ impl Document {
     }
     /// Every uploaded file, newest first.
     async fn versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentVersion>> {
-        let state = state(ctx)?;
-        let versions = state
-            .loaders
-            .document_versions
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let versions = self.version_rows(ctx).await?;
         Ok(versions.into_iter().map(DocumentVersion).collect())
     }
     /// The newest file, if any was uploaded.
     async fn latest_version(&self, ctx: &Context<'_>) -> ApiResult<Option<DocumentVersion>> {
-        let state = state(ctx)?;
-        let versions = state
-            .loaders
-            .document_versions
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let versions = self.version_rows(ctx).await?;
         Ok(versions.into_iter().next().map(DocumentVersion))
     }
 }

@@ -12,7 +12,7 @@ use super::{
 use crate::domain::documents as domain;
 use crate::graphql::{
     agreements::Agreement,
-    context::state,
+    context::{RequestState, state},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     mutation::{Payload, Subject, UserError, user_errors},
@@ -56,6 +56,19 @@ fn document_payload(
     result: crate::domain::error::DomainResult<document::Model>,
 ) -> ApiResult<DocumentPayload> {
     Payload::of(result, Document)
+}
+
+/// The request's state, and the document and agreement a
+/// document-agreement input names, decoded in that order.
+fn document_agreement<'a>(
+    ctx: &Context<'a>,
+    input: &DocumentAgreementInput,
+) -> ApiResult<(&'a RequestState, i64, i64)> {
+    Ok((
+        state(ctx)?,
+        ids::decode(&input.document_id, NodeKind::Document, "documentId")?,
+        ids::decode(&input.agreement_id, NodeKind::Agreement, "agreementId")?,
+    ))
 }
 
 /// Mutations about documents. All need an EDITOR (or a READ_WRITE token)
@@ -192,9 +205,7 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: DocumentAgreementInput,
     ) -> ApiResult<DocumentAgreementPayload> {
-        let s = state(ctx)?;
-        let document_id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
-        let agreement_id = ids::decode(&input.agreement_id, NodeKind::Agreement, "agreementId")?;
+        let (s, document_id, agreement_id) = document_agreement(ctx, &input)?;
         let result =
             domain::share_with_agreement(&s.db, &s.actor, document_id, agreement_id, Utc::now())
                 .await;
@@ -216,9 +227,7 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: DocumentAgreementInput,
     ) -> ApiResult<DocumentAgreementPayload> {
-        let s = state(ctx)?;
-        let document_id = ids::decode(&input.document_id, NodeKind::Document, "documentId")?;
-        let agreement_id = ids::decode(&input.agreement_id, NodeKind::Agreement, "agreementId")?;
+        let (s, document_id, agreement_id) = document_agreement(ctx, &input)?;
         let result =
             domain::unshare_from_agreement(&s.db, &s.actor, document_id, agreement_id, Utc::now())
                 .await;

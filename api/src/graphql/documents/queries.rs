@@ -12,10 +12,27 @@ use crate::graphql::{
     DateRangeInput,
     connection::{Conn, connection, page_args},
     context::state,
-    enums::to_db,
-    error::{ApiError, ApiResult},
+    enums::{ListOrder, OrderDirection, sort_of, to_db},
+    error::ApiResult,
     ids::{self, NodeKind},
+    node::found,
 };
+
+impl ListOrder for DocumentOrder {
+    type Sort = DocumentSort;
+
+    fn sort(&self) -> DocumentSort {
+        match self.field {
+            DocumentOrderField::CreatedAt => DocumentSort::CreatedAt,
+            DocumentOrderField::Title => DocumentSort::Title,
+            DocumentOrderField::PublishedOn => DocumentSort::PublishedOn,
+        }
+    }
+
+    fn direction(&self) -> OrderDirection {
+        self.direction
+    }
+}
 
 /// Root queries about documents.
 #[derive(Default)]
@@ -27,14 +44,11 @@ impl DocumentQuery {
     async fn document(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Document>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Document, "id")?;
-        state
-            .loaders
-            .document
-            .load_one(id)
-            .await?
-            .map(Document)
-            .map(Some)
-            .ok_or(ApiError::NotFound("Document"))
+        found(
+            state.loaders.document.load_one(id).await?,
+            Document,
+            "Document",
+        )
     }
 
     /// Shared documents, filtered, searched and ordered (newest first by
@@ -67,17 +81,7 @@ impl DocumentQuery {
             published_on: DateRangeInput::to_domain(f.published_on, "publishedOn")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = match order_by {
-            Some(o) => (
-                match o.field {
-                    DocumentOrderField::CreatedAt => DocumentSort::CreatedAt,
-                    DocumentOrderField::Title => DocumentSort::Title,
-                    DocumentOrderField::PublishedOn => DocumentSort::PublishedOn,
-                },
-                o.direction.descending(),
-            ),
-            None => (DocumentSort::CreatedAt, true),
-        };
+        let (sort, descending) = sort_of(order_by, DocumentSort::CreatedAt, OrderDirection::Desc);
         let page = domain::list(
             &state.db,
             &state.actor,

@@ -35,22 +35,19 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entities::enums::{
-    ActivityKind, ActivityStatus, AgreementKind, AgreementStatus, DocumentKind, OrganizationKind,
-    ParticipantRole, Visibility,
-};
+use chrono::{DateTime, Duration, Utc};
 use entities::{
     activity, activity_document, activity_organizer, activity_participation, agreement,
     agreement_party, document, document_tag, document_version, indicator, organization, project,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait,
+    ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ConnectionTrait, EntityTrait, TransactionSession, TransactionTrait,
 };
-use serde::{Deserialize, Deserializer, de};
 use sha2::{Digest, Sha256};
+
+use records::{ActivitySpec, AgreementSpec, Day, Demo, DocSpec, OrgSpec, ProjectSpec};
 
 use crate::domain::{
     error::{DomainError, DomainResult},
@@ -89,227 +86,6 @@ pub async fn seed_demo<C: ConnectionTrait + TransactionTrait>(db: &C) -> DomainR
         "demo data loaded"
     );
     Ok(true)
-}
-
-// ---------------------------------------------------------------------------
-// The data, as `demo.toml` lays it out
-// ---------------------------------------------------------------------------
-
-/// The whole of `demo.toml`; every list is in insertion order.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Demo {
-    organizations: Vec<OrgSpec>,
-    projects: Vec<ProjectSpec>,
-    agreements: Vec<AgreementSpec>,
-    documents: Vec<DocSpec>,
-    activities: Vec<ActivitySpec>,
-}
-
-impl Demo {
-    /// Parses the `demo.toml` compiled into the binary.
-    fn parse() -> DomainResult<Self> {
-        toml::from_str(include_str!("demo.toml")).map_err(|e| bad_data(format!("demo.toml: {e}")))
-    }
-}
-
-/// One organization, referred to by its slug.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrgSpec {
-    slug: String,
-    name: String,
-    #[serde(deserialize_with = "db_name")]
-    kind: OrganizationKind,
-    /// Invented CIF without its check digit.
-    fiscal_body: String,
-    county: String,
-    locality: String,
-    website: Option<String>,
-    contact_email: Option<String>,
-    description: String,
-    /// Creation and last change, at 08:00.
-    created: Day,
-}
-
-/// One funded project, referred to by its code, with its result indicators.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProjectSpec {
-    owner: String,
-    code: String,
-    title: String,
-    programme: String,
-    contract_number: Option<String>,
-    /// Also the creation day, at 09:00.
-    start: Day,
-    end: Day,
-    summary: String,
-    indicators: Vec<IndicatorSpec>,
-}
-
-/// One result indicator of a project.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IndicatorSpec {
-    name: String,
-    unit: String,
-    baseline: f64,
-    target: f64,
-    achieved: f64,
-}
-
-/// One agreement, referred to by its key; the initiator is its first party.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgreementSpec {
-    key: String,
-    initiator: String,
-    title: String,
-    #[serde(deserialize_with = "db_name")]
-    kind: AgreementKind,
-    #[serde(deserialize_with = "db_name")]
-    status: AgreementStatus,
-    objectives: String,
-    start: Option<Day>,
-    end: Option<Day>,
-    #[serde(deserialize_with = "db_name")]
-    visibility: Visibility,
-    /// Created at 09:00.
-    created: Day,
-    /// Last changed at 16:00.
-    updated: Day,
-    parties: Vec<PartySpec>,
-}
-
-/// One party to an agreement.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartySpec {
-    org: String,
-    signed: Option<Signed>,
-    declined: Option<Declined>,
-}
-
-/// When a party signed (day and UTC hour) and who signed.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Signed {
-    day: Day,
-    hour: u32,
-    signatory: String,
-}
-
-/// When a party declined (day and UTC hour).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Declined {
-    day: Day,
-    hour: u32,
-}
-
-/// One document, referred to by its key; its first version's upload day is
-/// its creation day, its last one's its last change.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocSpec {
-    key: String,
-    owner: String,
-    title: String,
-    summary: String,
-    #[serde(deserialize_with = "db_name")]
-    kind: DocumentKind,
-    language: String,
-    #[serde(deserialize_with = "db_name")]
-    visibility: Visibility,
-    published: Option<Day>,
-    tags: Vec<String>,
-    versions: Vec<VersionSpec>,
-}
-
-/// One file of a document, numbered from 1 in file order.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VersionSpec {
-    file_name: String,
-    media_type: String,
-    size_bytes: i64,
-    change_note: Option<String>,
-    /// Uploaded at 09:00.
-    uploaded: Day,
-}
-
-/// One activity. Its owner is always its first organizer.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ActivitySpec {
-    owner: String,
-    /// Organizers besides the owner.
-    #[serde(default)]
-    co_organizers: Vec<String>,
-    agreement: Option<String>,
-    project: Option<String>,
-    title: String,
-    #[serde(deserialize_with = "db_name")]
-    kind: ActivityKind,
-    #[serde(deserialize_with = "db_name")]
-    status: ActivityStatus,
-    description: String,
-    start: Day,
-    end: Day,
-    place: Option<String>,
-    online_url: Option<String>,
-    certificates_issued: i32,
-    outcomes: Option<String>,
-    #[serde(deserialize_with = "db_name")]
-    visibility: Visibility,
-    participants: Vec<ParticipantSpec>,
-    /// Keys of the documents it used.
-    #[serde(default)]
-    documents: Vec<String>,
-    /// When it was recorded, at 09:00; `None` means three weeks before it
-    /// started.
-    created: Option<Day>,
-    /// When it last changed, at 15:00; `None` means the day after it ended.
-    updated: Option<Day>,
-}
-
-/// How many people of an organization took part in a role.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParticipantSpec {
-    org: String,
-    #[serde(deserialize_with = "db_name")]
-    role: ParticipantRole,
-    count: i32,
-}
-
-/// A calendar day, written as a TOML local date (`2021-09-15`): the `toml`
-/// crate hands dates over as its own `Datetime`, which chrono cannot read.
-#[derive(Clone, Copy, PartialEq, PartialOrd)]
-struct Day(NaiveDate);
-
-impl<'de> Deserialize<'de> for Day {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = toml::value::Datetime::deserialize(deserializer)?;
-        value
-            .date
-            .filter(|_| value.time.is_none() && value.offset.is_none())
-            .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()))
-            .map(Self)
-            .ok_or_else(|| de::Error::custom(format!("{value} is not a calendar day")))
-    }
-}
-
-/// Reads an enumeration by its database (and GraphQL) name, such as
-/// `CIVIL_SERVANT`; the entities' enums do not implement `Deserialize`.
-fn db_name<'de, D, E>(deserializer: D) -> Result<E, D::Error>
-where
-    D: Deserializer<'de>,
-    E: ActiveEnum<Value = String>,
-{
-    let name = String::deserialize(deserializer)?;
-    E::try_from_value(&name).map_err(de::Error::custom)
 }
 
 // ---------------------------------------------------------------------------
@@ -624,5 +400,6 @@ async fn insert_activities<T: ConnectionTrait>(
     Ok(())
 }
 
+mod records;
 #[cfg(test)]
 mod tests;

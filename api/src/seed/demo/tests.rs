@@ -2,6 +2,7 @@
 //! schema's rules, and one load into a fresh database.
 
 use chrono::Datelike;
+use entities::enums::{ActivityKind, ActivityStatus, ParticipantRole, Visibility};
 
 use super::*;
 

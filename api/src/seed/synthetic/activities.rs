@@ -3,34 +3,27 @@
 //! projects and documents generated before.
 
 use chrono::{Days, NaiveDate};
-use indicatif::ProgressBar;
-use rand::{Rng, rngs::StdRng};
+use rand::Rng;
 use sea_orm::Value;
 
 use crate::domain::{error::DomainResult, text::searchable};
 
 use super::{
-    Scale,
+    Generator,
     random::{at, day, distinct, pick, visibility, weighted},
-    sink::{Sink, Table, flush_when_full, s},
+    sink::{Table, s},
     words::{COUNTIES, TOPICS},
 };
 
 /// Generates and loads the activities with their organizers, participations
-/// and linked documents; returns `(activities, activity_organizers,
-/// activity_participations, activity_documents)`.
-pub(super) async fn generate(
-    sink: &mut Sink,
-    rng: &mut StdRng,
-    bar: &ProgressBar,
-    base: NaiveDate,
-    scale: Scale,
-) -> DomainResult<(Table, Table, Table, Table)> {
+/// and linked documents; returns `[activities, activity_organizers,
+/// activity_participations, activity_documents]`.
+pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 4]> {
+    let (base, scale) = (g.base, g.scale);
     let n = scale.organizations;
     let (agreement_count, document_count, project_count) =
         (scale.agreements, scale.documents, scale.projects);
-    bar.set_message("activities");
-    let mut activities = Table::new(
+    let activities = Table::new(
         "activities",
         &[
             "id",
@@ -54,15 +47,15 @@ pub(super) async fn generate(
             "updated_at",
         ],
     );
-    let mut organizers = Table::new(
+    let organizers = Table::new(
         "activity_organizers",
         &["id", "activity_id", "organization_id", "accepted_at"],
     );
-    let mut participations = Table::new(
+    let participations = Table::new(
         "activity_participations",
         &["id", "activity_id", "organization_id", "role", "count"],
     );
-    let mut activity_documents = Table::new("activity_documents", &["activity_id", "document_id"]);
+    let activity_documents = Table::new("activity_documents", &["activity_id", "document_id"]);
     let roles = [
         "ELECTED_OFFICIAL",
         "CIVIL_SERVANT",
@@ -72,8 +65,9 @@ pub(super) async fn generate(
     ];
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
     let (mut organizer_id, mut participation_id) = (0i64, 0i64);
-    for a in 0..n * 5 {
-        let id = a as i64 + 1;
+    let tables = [activities, organizers, participations, activity_documents];
+    g.load(tables, n * 5, |rng, id, tables| {
+        let [activities, organizers, participations, activity_documents] = tables;
         let organizer_count = weighted(rng, &[(1usize, 50), (2, 35), (3, 15)]);
         let members = distinct(rng, n, organizer_count);
         let (kind, label) = weighted(
@@ -174,21 +168,6 @@ pub(super) async fn generate(
         for doc in distinct(rng, document_count, linked) {
             activity_documents.push(vec![id.into(), (doc as i64 + 1).into()]);
         }
-        flush_when_full(
-            sink,
-            &mut [
-                &mut activities,
-                &mut organizers,
-                &mut participations,
-                &mut activity_documents,
-            ],
-            bar,
-        )
-        .await?;
-    }
-    activities.flush(sink, bar).await?;
-    organizers.flush(sink, bar).await?;
-    participations.flush(sink, bar).await?;
-    activity_documents.flush(sink, bar).await?;
-    Ok((activities, organizers, participations, activity_documents))
+    })
+    .await
 }

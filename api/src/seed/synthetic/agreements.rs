@@ -1,32 +1,24 @@
 //! Generation of the `agreements` and `agreement_parties` tables: 2 to 4
 //! distinct parties per agreement, signatures consistent with the status.
 
-use chrono::{Days, NaiveDate};
-use indicatif::ProgressBar;
-use rand::{Rng, rngs::StdRng};
+use chrono::Days;
+use rand::Rng;
 use sea_orm::Value;
 
 use crate::domain::{error::DomainResult, text::searchable};
 
 use super::{
-    Scale,
+    Generator,
     random::{at, day, distinct, pick, visibility, weighted},
-    sink::{Sink, Table, flush_when_full, s},
+    sink::{Table, s},
     words::TOPICS,
 };
 
 /// Generates and loads the agreements and their parties; returns
-/// `(agreements, agreement_parties)`.
-pub(super) async fn generate(
-    sink: &mut Sink,
-    rng: &mut StdRng,
-    bar: &ProgressBar,
-    base: NaiveDate,
-    scale: Scale,
-) -> DomainResult<(Table, Table)> {
-    let n = scale.organizations;
-    bar.set_message("agreements");
-    let mut agreements = Table::new(
+/// `[agreements, agreement_parties]`.
+pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 2]> {
+    let (base, n) = (g.base, g.scale.organizations);
+    let agreements = Table::new(
         "agreements",
         &[
             "id",
@@ -44,7 +36,7 @@ pub(super) async fn generate(
             "updated_at",
         ],
     );
-    let mut parties = Table::new(
+    let parties = Table::new(
         "agreement_parties",
         &[
             "id",
@@ -55,10 +47,10 @@ pub(super) async fn generate(
             "declined_at",
         ],
     );
-    let agreement_count = scale.agreements;
     let mut party_id = 0i64;
-    for a in 0..agreement_count {
-        let id = a as i64 + 1;
+    let tables = [agreements, parties];
+    g.load(tables, g.scale.agreements, |rng, id, tables| {
+        let [agreements, parties] = tables;
         let size = weighted(rng, &[(2usize, 60), (3, 30), (4, 10)]);
         let members = distinct(rng, n, size);
         let status = weighted(
@@ -128,9 +120,6 @@ pub(super) async fn generate(
                 Value::from(declined.then_some(created)),
             ]);
         }
-        flush_when_full(sink, &mut [&mut agreements, &mut parties], bar).await?;
-    }
-    agreements.flush(sink, bar).await?;
-    parties.flush(sink, bar).await?;
-    Ok((agreements, parties))
+    })
+    .await
 }

@@ -1,32 +1,23 @@
 //! Generation of the `documents`, `document_tags` and `document_versions`
 //! tables, with ownership skewed towards a few prolific organizations.
 
-use chrono::NaiveDate;
-use indicatif::ProgressBar;
-use rand::{Rng, rngs::StdRng};
+use rand::Rng;
 use sea_orm::Value;
 
 use crate::domain::{error::DomainResult, text::searchable};
 
 use super::{
-    Scale,
+    Generator,
     random::{at, day, distinct, pick, visibility, weighted},
-    sink::{Sink, Table, flush_when_full, s},
+    sink::{Table, s},
     words::{TAGS, TOPICS},
 };
 
 /// Generates and loads the documents with their tags and versions;
-/// returns `(documents, document_tags, document_versions)`.
-pub(super) async fn generate(
-    sink: &mut Sink,
-    rng: &mut StdRng,
-    bar: &ProgressBar,
-    base: NaiveDate,
-    scale: Scale,
-) -> DomainResult<(Table, Table, Table)> {
-    let n = scale.organizations;
-    bar.set_message("documents");
-    let mut documents = Table::new(
+/// returns `[documents, document_tags, document_versions]`.
+pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 3]> {
+    let (base, n) = (g.base, g.scale.organizations);
+    let documents = Table::new(
         "documents",
         &[
             "id",
@@ -43,8 +34,8 @@ pub(super) async fn generate(
             "updated_at",
         ],
     );
-    let mut tags = Table::new("document_tags", &["document_id", "tag"]);
-    let mut versions = Table::new(
+    let tags = Table::new("document_tags", &["document_id", "tag"]);
+    let versions = Table::new(
         "document_versions",
         &[
             "id",
@@ -59,10 +50,10 @@ pub(super) async fn generate(
             "created_at",
         ],
     );
-    let document_count = scale.documents;
     let mut version_id = 0i64;
-    for d in 0..document_count {
-        let id = d as i64 + 1;
+    let tables = [documents, tags, versions];
+    g.load(tables, g.scale.documents, |rng, id, tables| {
+        let [documents, tags, versions] = tables;
         // Skewed ownership: a few organizations publish most documents.
         let u: f64 = rng.random();
         let owner = ((u * u * u) * n as f64) as i64 + 1;
@@ -122,10 +113,6 @@ pub(super) async fn generate(
                 created.into(),
             ]);
         }
-        flush_when_full(sink, &mut [&mut documents, &mut tags, &mut versions], bar).await?;
-    }
-    documents.flush(sink, bar).await?;
-    tags.flush(sink, bar).await?;
-    versions.flush(sink, bar).await?;
-    Ok((documents, tags, versions))
+    })
+    .await
 }

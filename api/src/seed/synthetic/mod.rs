@@ -28,7 +28,7 @@ use sea_orm::{DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait};
 
 use crate::domain::error::{DomainError, DomainResult};
 
-use self::sink::Sink;
+use self::sink::{Sink, Table, flush_when_full};
 
 /// How much data to generate.
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +78,40 @@ impl Scale {
     }
 }
 
+/// What every generator works with: where rows go, the one seeded random
+/// generator, the progress bar, the first day of the data and the table
+/// sizes.
+struct Generator {
+    sink: Sink,
+    rng: StdRng,
+    bar: ProgressBar,
+    base: NaiveDate,
+    scale: Scale,
+}
+
+impl Generator {
+    /// Fills `tables` (parents first, so foreign keys hold) with what `row`
+    /// draws for each id in `1..=count`, in order, flushing them whenever a
+    /// chunk is full and once more at the end; the progress message names
+    /// the first table.
+    async fn load<const N: usize>(
+        &mut self,
+        mut tables: [Table; N],
+        count: usize,
+        mut row: impl FnMut(&mut StdRng, i64, &mut [Table; N]),
+    ) -> DomainResult<[Table; N]> {
+        self.bar.set_message(tables[0].name);
+        for i in 0..count {
+            row(&mut self.rng, i as i64 + 1, &mut tables);
+            flush_when_full(&mut self.sink, &mut tables, &self.bar).await?;
+        }
+        for table in &mut tables {
+            table.flush(&mut self.sink, &self.bar).await?;
+        }
+        Ok(tables)
+    }
+}
+
 /// Loads synthetic data into an empty, migrated database.
 pub async fn seed_synthetic(
     db: &DatabaseConnection,
@@ -94,7 +128,6 @@ pub async fn seed_synthetic(
     }
     let started = Instant::now();
     let n = spec.organizations;
-    let mut rng = StdRng::seed_from_u64(spec.seed);
     let estimate = (n * 60) as u64;
     let bar = if spec.progress {
         ProgressBar::new(estimate)
@@ -108,19 +141,21 @@ pub async fn seed_synthetic(
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
 
-    let mut sink = Sink::open(db).await?;
-    let base = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
-    let scale = Scale::new(n);
+    let mut g = Generator {
+        sink: Sink::open(db).await?,
+        rng: StdRng::seed_from_u64(spec.seed),
+        bar,
+        base: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default(),
+        scale: Scale::new(n),
+    };
 
     // Parents first, so foreign keys hold; the order also fixes the random draws.
-    let orgs = organizations::generate(&mut sink, &mut rng, &bar, base, scale).await?;
-    let (agreements, parties) =
-        agreements::generate(&mut sink, &mut rng, &bar, base, scale).await?;
-    let (documents, tags, versions) =
-        documents::generate(&mut sink, &mut rng, &bar, base, scale).await?;
-    let (projects, indicators) = projects::generate(&mut sink, &mut rng, &bar, base, scale).await?;
-    let (activities, organizers, participations, activity_documents) =
-        activities::generate(&mut sink, &mut rng, &bar, base, scale).await?;
+    let [orgs] = organizations::generate(&mut g).await?;
+    let [agreements, parties] = agreements::generate(&mut g).await?;
+    let [documents, tags, versions] = documents::generate(&mut g).await?;
+    let [projects, indicators] = projects::generate(&mut g).await?;
+    let [activities, organizers, participations, activity_documents] =
+        activities::generate(&mut g).await?;
 
     let tables = [
         &orgs,
@@ -145,14 +180,14 @@ pub async fn seed_synthetic(
     if db.get_database_backend() == DbBackend::Postgres {
         // Explicit ids bypass the identity sequences: move them past the data.
         for name in names {
-            sink.execute(&format!(
+            g.sink.execute(&format!(
                 "SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))"
             ))
             .await?;
         }
     }
-    sink.commit().await?;
-    bar.finish_with_message("done");
+    g.sink.commit().await?;
+    g.bar.finish_with_message("done");
     Ok(SyntheticReport {
         rows,
         seconds: started.elapsed().as_secs_f64(),

@@ -1,31 +1,21 @@
 //! Generation of the `organizations` table: names by kind (municipality,
 //! NGO, county council, ...), valid fiscal codes and searchable text.
 
-use chrono::NaiveDate;
-use indicatif::ProgressBar;
-use rand::rngs::StdRng;
 use sea_orm::Value;
 
 use crate::domain::{error::DomainResult, fiscal_code::check_digit, text::searchable};
 
 use super::{
-    Scale,
+    Generator,
     random::{at, day, pick, weighted},
-    sink::{Sink, Table, flush_when_full, s},
+    sink::{Table, s},
     words::{COUNTIES, PLACE_FIRST, PLACE_SECOND, TOPICS},
 };
 
 /// Generates and loads `scale.organizations` organizations, ids `1..=n`.
-pub(super) async fn generate(
-    sink: &mut Sink,
-    rng: &mut StdRng,
-    bar: &ProgressBar,
-    base: NaiveDate,
-    scale: Scale,
-) -> DomainResult<Table> {
-    let n = scale.organizations;
-    bar.set_message("organizations");
-    let mut orgs = Table::new(
+pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 1]> {
+    let base = g.base;
+    let orgs = Table::new(
         "organizations",
         &[
             "id",
@@ -43,8 +33,9 @@ pub(super) async fn generate(
             "updated_at",
         ],
     );
-    for i in 0..n {
-        let id = i as i64 + 1;
+    let tables = [orgs];
+    g.load(tables, g.scale.organizations, |rng, id, tables| {
+        let [orgs] = tables;
         let county = pick(rng, COUNTIES);
         let place = format!("{} {}", pick(rng, PLACE_FIRST), pick(rng, PLACE_SECOND));
         let kind = weighted(
@@ -87,7 +78,7 @@ pub(super) async fn generate(
             ),
             _ => format!("Instituția Prefectului {county}"),
         };
-        let body = format!("{}", 10_000_000 + i);
+        let body = format!("{}", 10_000_000 + id - 1);
         let fiscal = check_digit(&body).map(|d| format!("{body}{d}"));
         let created = at(day(rng, base, 3_000), rng);
         let description = format!(
@@ -109,8 +100,6 @@ pub(super) async fn generate(
             created.into(),
             created.into(),
         ]);
-        flush_when_full(sink, &mut [&mut orgs], bar).await?;
-    }
-    orgs.flush(sink, bar).await?;
-    Ok(orgs)
+    })
+    .await
 }

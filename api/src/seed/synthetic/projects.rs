@@ -1,32 +1,24 @@
 //! Generation of the `projects` and `indicators` tables: funded projects
 //! with three result indicators each.
 
-use chrono::{Days, NaiveDate};
-use indicatif::ProgressBar;
-use rand::{Rng, rngs::StdRng};
+use chrono::Days;
+use rand::Rng;
 use sea_orm::Value;
 
 use crate::domain::{error::DomainResult, text::searchable};
 
 use super::{
-    Scale,
+    Generator,
     random::{at, day, pick},
-    sink::{Sink, Table, flush_when_full, s},
+    sink::{Table, s},
     words::TOPICS,
 };
 
 /// Generates and loads the projects and their indicators; returns
-/// `(projects, indicators)`.
-pub(super) async fn generate(
-    sink: &mut Sink,
-    rng: &mut StdRng,
-    bar: &ProgressBar,
-    base: NaiveDate,
-    scale: Scale,
-) -> DomainResult<(Table, Table)> {
-    let n = scale.organizations;
-    bar.set_message("projects");
-    let mut projects = Table::new(
+/// `[projects, indicators]`.
+pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 2]> {
+    let (base, n) = (g.base, g.scale.organizations);
+    let projects = Table::new(
         "projects",
         &[
             "id",
@@ -42,7 +34,7 @@ pub(super) async fn generate(
             "created_at",
         ],
     );
-    let mut indicators = Table::new(
+    let indicators = Table::new(
         "indicators",
         &[
             "id",
@@ -54,10 +46,11 @@ pub(super) async fn generate(
             "achieved",
         ],
     );
-    let project_count = scale.projects;
     let mut indicator_id = 0i64;
-    for p in 0..project_count {
-        let id = p as i64 + 1;
+    let tables = [projects, indicators];
+    g.load(tables, g.scale.projects, |rng, id, tables| {
+        let [projects, indicators] = tables;
+        let p = id - 1;
         let owner = rng.random_range(1..=n as i64);
         let code = format!("SIPOCA {} / SMIS {}", 2_000 + p, 200_000 + p);
         let topic = pick(rng, TOPICS);
@@ -106,9 +99,6 @@ pub(super) async fn generate(
                 achieved.into(),
             ]);
         }
-        flush_when_full(sink, &mut [&mut projects, &mut indicators], bar).await?;
-    }
-    projects.flush(sink, bar).await?;
-    indicators.flush(sink, bar).await?;
-    Ok((projects, indicators))
+    })
+    .await
 }

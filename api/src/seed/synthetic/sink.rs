@@ -177,10 +177,10 @@ fn csv_field(out: &mut String, value: &Value) {
 /// any of them has a full chunk.
 pub(super) async fn flush_when_full(
     sink: &mut Sink,
-    tables: &mut [&mut Table],
+    tables: &mut [Table],
     bar: &ProgressBar,
 ) -> DomainResult<()> {
-    if tables.iter().any(|t| Table::full(t)) {
+    if tables.iter().any(Table::full) {
         for table in tables.iter_mut() {
             table.flush(sink, bar).await?;
         }
