@@ -66,17 +66,9 @@ where
         self.now
     }
 
-    /// Who makes the change.
-    pub fn author(&self) -> Author<'a> {
-        self.author
-    }
-
     /// The person making the change, if a person is (events name them).
     pub fn actor_user_id(&self) -> Option<i64> {
-        match self.author {
-            Author::Actor(actor) => actor.user_id(),
-            Author::Operator | Author::System => None,
-        }
+        self.actor().and_then(Actor::user_id)
     }
 
     /// Refuses the change unless the author may do `action` in
