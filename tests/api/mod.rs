@@ -24,6 +24,7 @@ mod results_writes;
 mod schema;
 mod search;
 mod secrets;
+mod shutdown;
 mod statements;
 mod synthetic;
 mod upload_content;
