@@ -93,6 +93,10 @@ impl TestApp {
             // Every test client comes from 127.0.0.1: the rate-limit tests
             // turn the limiter on with budgets of their own.
             rate_limit_enabled: false,
+            // Many tests end sessions or memberships straight in the
+            // database, as another node would: the credential tests turn
+            // the actor cache on.
+            actor_cache_seconds: 0,
             ..Config::default()
         };
         tweak(&mut config);

@@ -19,7 +19,7 @@ const ROOMS: &[(&str, &[&str])] = &[
     ("metrics", &[]),
     ("storage", &["config"]),
     ("db", &["config", "metrics"]),
-    ("domain", &["config", "storage"]),
+    ("domain", &["config", "ids", "storage"]),
     ("jobs", &["config", "domain"]),
     ("auth", &["config", "domain"]),
     ("seed", &["config", "domain"]),

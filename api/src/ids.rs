@@ -1,6 +1,6 @@
 //! Public identifiers, the same on every transport: opaque global IDs
-//! (`base64url("Organization:42")`) and opaque cursors
-//! (`base64url("cursor:17")`). GraphQL, the REST downloads and the links in
+//! (`base64url("Organization:42")`) and the opaque wrapping of cursors
+//! (whose contents `domain::keyset` defines). GraphQL, the REST downloads and the links in
 //! mails all use these, so they live below all three and know none of them.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -90,16 +90,14 @@ pub fn parse_global_id_of(id: &str, kind: NodeKind) -> Option<i64> {
     parse_global_id(id).and_then(|(k, n)| (k == kind).then_some(n))
 }
 
-/// The cursor of the row at `position` in an ordered result.
-pub fn cursor(position: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{position}"))
+/// `text` as an opaque value (a cursor's contents, say).
+pub fn opaque(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(text)
 }
 
-/// The position a cursor stands for.
-pub fn parse_cursor(cursor: &str) -> Option<u64> {
-    decoded(cursor)?
-        .strip_prefix("cursor:")
-        .and_then(|n| n.parse::<u64>().ok())
+/// The text inside an opaque value made by [`opaque`].
+pub fn unopaque(value: &str) -> Option<String> {
+    decoded(value)
 }
 
 /// The text inside an opaque value (padding tolerated).
@@ -134,8 +132,8 @@ mod tests {
     }
 
     #[test]
-    fn cursors_round_trip() {
-        assert_eq!(parse_cursor(&cursor(17)), Some(17));
-        assert_eq!(parse_cursor("bm9wZQ"), None);
+    fn opaque_values_round_trip() {
+        assert_eq!(unopaque(&opaque("1|a|b")).as_deref(), Some("1|a|b"));
+        assert_eq!(unopaque("!!"), None);
     }
 }

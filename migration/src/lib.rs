@@ -13,6 +13,7 @@ mod m20261124_000006_document_files;
 mod m20261124_000007_activity_writes;
 mod m20261124_000008_notifications;
 mod m20261125_000009_derived_indicator_values;
+mod m20261201_000010_sort_indexes;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_activity_writes::Migration),
             Box::new(m20261124_000008_notifications::Migration),
             Box::new(m20261125_000009_derived_indicator_values::Migration),
+            Box::new(m20261201_000010_sort_indexes::Migration),
         ]
     }
 }

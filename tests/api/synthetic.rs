@@ -119,3 +119,24 @@ async fn refuses_to_load_over_existing_data() {
         .await;
     assert_eq!(data["organizations"]["totalCount"], 9, "nothing was added");
 }
+
+#[tokio::test]
+async fn statuses_agree_with_the_dates_so_a_server_starting_on_it_has_nothing_to_expire() {
+    let app = loaded(40, 3).await;
+    let today = chrono::Utc::now().date_naive();
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let overdue = entities::agreement::Entity::find()
+        .filter(entities::agreement::Column::Status.eq(entities::enums::AgreementStatus::Active))
+        .filter(entities::agreement::Column::EndDate.lt(today))
+        .count(&app.db)
+        .await
+        .expect("counted");
+    assert_eq!(overdue, 0, "ACTIVE agreements past their end date");
+    let expired = app
+        .data(
+            "{ agreements(filter: { statuses: [EXPIRED] }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(expired["agreements"]["totalCount"].as_i64().unwrap() > 0);
+}

@@ -5,6 +5,7 @@
 //! `crate::http::auth`; the rules (sessions, tokens, users, logins in
 //! flight) live in `domain`.
 
+pub mod actor_cache;
 pub mod providers;
 
 use std::sync::Arc;
@@ -19,10 +20,11 @@ use crate::{
         actor::Actor,
         api_tokens,
         error::DomainError,
-        secrets::{API_TOKEN_PREFIX, SESSION_PREFIX},
+        secrets::{API_TOKEN_PREFIX, SESSION_PREFIX, digest},
         sessions::{self, SessionLifetime},
     },
 };
+use actor_cache::ActorCache;
 use providers::Providers;
 
 /// Name of the session cookie.
@@ -55,6 +57,8 @@ pub struct AuthState {
     pub trusted_origins: Vec<String>,
     /// Whether cookies get `Secure` (all but plain-http localhost).
     pub secure_cookies: bool,
+    /// Who recently seen credentials stand for.
+    pub actors: ActorCache,
 }
 
 impl AuthState {
@@ -78,6 +82,7 @@ impl AuthState {
                 absolute: Duration::days(i64::from(config.session_max_days)),
             },
             secure_cookies: !(parsed.scheme() == "http" && local),
+            actors: ActorCache::new(std::time::Duration::from_secs(config.actor_cache_seconds)),
             public_url,
             trusted_origins,
         }))
@@ -243,20 +248,34 @@ pub async fn authenticate(
         }
         (None, None) => return Ok(Actor::Anonymous),
     };
-    let resolved = if secret.starts_with(API_TOKEN_PREFIX) && !from_cookie {
-        api_tokens::resolve(db, secret, now).await
-    } else if secret.starts_with(SESSION_PREFIX) {
-        sessions::resolve(db, secret, auth.lifetime, now).await
-    } else {
-        Err(DomainError::Unauthenticated("unknown credential".into()))
-    };
-    resolved.map_err(|err| match err {
-        DomainError::Unauthenticated(message) => Rejection::Unauthenticated {
-            message,
+    let is_token = secret.starts_with(API_TOKEN_PREFIX) && !from_cookie;
+    if !is_token && !secret.starts_with(SESSION_PREFIX) {
+        return Err(Rejection::Unauthenticated {
+            message: "unknown credential".into(),
             from_cookie,
-        },
-        other => Rejection::Internal(other),
-    })
+        });
+    }
+    let lookup = match auth.actors.get(digest(secret), now) {
+        Ok(actor) => return Ok(actor),
+        Err(lookup) => lookup,
+    };
+    let resolved = if is_token {
+        api_tokens::resolve(db, secret, now).await
+    } else {
+        sessions::resolve(db, secret, auth.lifetime, now).await
+    };
+    resolved
+        .map(|found| {
+            auth.actors.keep(lookup, &found.actor, found.valid_until);
+            found.actor
+        })
+        .map_err(|err| match err {
+            DomainError::Unauthenticated(message) => Rejection::Unauthenticated {
+                message,
+                from_cookie,
+            },
+            other => Rejection::Internal(other),
+        })
 }
 
 #[cfg(test)]

@@ -94,6 +94,11 @@ pub struct Config {
     pub session_idle_minutes: u32,
     /// `PACTUM_SESSION_MAX_DAYS`: no session lives longer than this.
     pub session_max_days: u32,
+    /// `PACTUM_ACTOR_CACHE_SECONDS`: how long a node reuses who a session
+    /// or API token stands for without asking the database (0: never).
+    /// Any write committed on the node clears it at once; on other nodes a
+    /// revocation or membership change takes effect within this time.
+    pub actor_cache_seconds: u64,
     /// `PACTUM_EXPIRY_INTERVAL_SECONDS`: how often the server marks ACTIVE
     /// agreements past their end date EXPIRED (also once at start); 0
     /// turns the job off on this node.
@@ -378,6 +383,7 @@ impl Default for Config {
             dataloader_delay_micros: 1_000,
             auth_providers: Vec::new(),
             session_idle_minutes: 7 * 24 * 60,
+            actor_cache_seconds: 5,
             session_max_days: 30,
             expiry_interval_seconds: 3600,
             max_upload_bytes: 50 * 1024 * 1024,
@@ -459,7 +465,12 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         let config: Config = figment
-            .merge(Env::prefixed("PACTUM_").ignore(&["CONFIG", "LOG", "TEST_POSTGRES_URL"]))
+            .merge(Env::prefixed("PACTUM_").ignore(&[
+                "CONFIG",
+                "LOG",
+                "TEST_POSTGRES_URL",
+                "TEST_SKIP_POSTGRES",
+            ]))
             .extract()
             .map_err(Box::new)?;
         config.validated()

@@ -16,7 +16,8 @@ use super::{
     DateRange,
     actor::Actor,
     error::DomainResult,
-    listing::{ChildQuery, OrderTerm, paginate},
+    keyset::{KeyKind, SortOrder},
+    listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
@@ -54,6 +55,33 @@ pub enum AgreementSort {
     StartDate,
     /// By end date (undated last).
     EndDate,
+}
+
+const ID: (&str, &str) = ("agreements", "id");
+
+impl AgreementSort {
+    /// The list order this sort stands for.
+    pub fn order(self, descending: bool) -> SortOrder {
+        let by = |sort, column, kind| {
+            SortOrder::by(
+                "agreements",
+                sort,
+                ("agreements", column),
+                kind,
+                ID,
+                descending,
+            )
+        };
+        let by_day = |sort, column| {
+            SortOrder::by_nullable_date("agreements", sort, ("agreements", column), ID, descending)
+        };
+        match self {
+            Self::CreatedAt => by("createdAt", "created_at", KeyKind::Instant),
+            Self::Title => by("title", "title", KeyKind::Text),
+            Self::StartDate => by_day("startDate", "start_date"),
+            Self::EndDate => by_day("endDate", "end_date"),
+        }
+    }
 }
 
 /// The condition "`organization` is a party to the agreement".
@@ -128,13 +156,7 @@ pub async fn list<C: ConnectionTrait>(
     {
         cond = cond.add(search);
     }
-    let column = match sort {
-        AgreementSort::CreatedAt => agreement::Column::CreatedAt,
-        AgreementSort::Title => agreement::Column::Title,
-        AgreementSort::StartDate => agreement::Column::StartDate,
-        AgreementSort::EndDate => agreement::Column::EndDate,
-    };
-    let order = OrderTerm::sorted(column, agreement::Column::Id, descending);
+    let order = sort.order(descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -154,10 +176,14 @@ pub fn of_organizations(actor: &Actor) -> ChildQuery<agreement::Entity> {
         "agreement_parties",
         ("agreement_id", "organization_id"),
         agreement::Column::Id,
-        vec![
-            OrderTerm::desc(agreement::Column::CreatedAt),
-            OrderTerm::desc(agreement::Column::Id),
-        ],
+        SortOrder::by(
+            "Organization.agreements",
+            "createdAt",
+            ("agreements", "created_at"),
+            KeyKind::Instant,
+            ID,
+            true,
+        ),
     )
 }
 
@@ -167,6 +193,6 @@ pub fn parties_of_agreements() -> ChildQuery<agreement_party::Entity> {
     ChildQuery::new(
         agreement_party::Entity::find(),
         ("agreement_parties", "agreement_id"),
-        vec![OrderTerm::asc(agreement_party::Column::Id)],
+        SortOrder::by_id("Agreement.parties", ("agreement_parties", "id"), false),
     )
 }

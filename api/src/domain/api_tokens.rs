@@ -17,6 +17,7 @@ use super::{
     input::fields,
     policy::{Action, authorize},
     secrets::{API_TOKEN_PREFIX, digest, new_secret},
+    sessions::Resolved,
     write::Write,
 };
 
@@ -126,7 +127,7 @@ pub async fn resolve<C: ConnectionTrait>(
     db: &C,
     secret: &str,
     now: DateTime<Utc>,
-) -> DomainResult<Actor> {
+) -> DomainResult<Resolved> {
     let refused =
         || DomainError::Unauthenticated("the API token is unknown, expired or revoked".into());
     let found = api_token::Entity::find()
@@ -138,6 +139,7 @@ pub async fn resolve<C: ConnectionTrait>(
         return Err(refused());
     }
     let partners = partners_of(db, &[found.organization_id]).await?;
+    let valid_until = found.expires_at;
     let actor = Actor::Token(TokenActor {
         token_id: found.id,
         organization_id: found.organization_id,
@@ -152,7 +154,7 @@ pub async fn resolve<C: ConnectionTrait>(
         active.last_used_at = Set(Some(now));
         active.update(db).await?;
     }
-    Ok(actor)
+    Ok(Resolved { actor, valid_until })
 }
 
 /// A token by id, if `actor` may manage its organization's tokens.

@@ -18,7 +18,8 @@ use super::{
     DateRange,
     actor::Actor,
     error::{DomainError, DomainResult},
-    listing::{OrderTerm, paginate},
+    keyset::SortOrder,
+    listing::paginate,
     pagination::{Page, PageArgs, PageLimits},
     policy::{Action, authorize},
 };
@@ -277,7 +278,7 @@ pub async fn list<C: ConnectionTrait>(
     {
         cond = cond.add(audit_entry::Column::CreatedAt.lt(to.and_utc()));
     }
-    let order = [OrderTerm::desc(audit_entry::Column::Id)];
+    let order = SortOrder::by_id("Organization.auditLog", ("audit_log", "id"), true);
     paginate(
         db,
         audit_entry::Entity::find().filter(cond),

@@ -1,86 +1,44 @@
-//! Paging machinery shared by every list: a top-level page is one COUNT and
-//! one windowed SELECT; a page of children for many parents at once (what the
-//! DataLoaders ask for) is one grouped COUNT and one SELECT with
-//! `ROW_NUMBER() OVER (PARTITION BY parent ...)`, whatever the number of
-//! parents. That is what keeps a request's statement count bounded by its
-//! depth.
+//! Paging machinery shared by every list: a top-level page is one SELECT
+//! of the next rows past a position (and a COUNT only when the total is
+//! asked for); a page of children for many parents at once (what the
+//! DataLoaders ask for) is one SELECT with `ROW_NUMBER() OVER (PARTITION BY
+//! parent ...)` and one grouped COUNT, whatever the number of parents. That
+//! is what keeps a request's statement count bounded by its depth.
 
 use std::collections::HashMap;
 
 use sea_orm::{
-    ConnectionTrait, EntityTrait, FromQueryResult, IntoSimpleExpr, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait, Select,
     sea_query::{
-        Alias, Asterisk, ColumnRef, Expr, ExprTrait, NullOrdering, Query, SelectStatement,
-        WindowStatement,
+        Alias, Asterisk, ColumnRef, Expr, ExprTrait, Query, SelectStatement, WindowStatement,
     },
 };
 
 use super::{
     error::DomainResult,
-    pagination::{Page, PageArgs, PageLimits, page_of},
+    keyset::{Position, SortOrder},
+    pagination::{Page, PageArgs, PageLimits, Seek},
 };
 
-/// One ORDER BY term; NULLs always sort last so both databases agree.
-#[derive(Debug, Clone)]
-pub struct OrderTerm {
-    /// The expression sorted on.
-    pub expr: Expr,
-    /// Ascending or descending.
-    pub order: Order,
+/// Restricts `select` to the rows `seek` bounds and orders it in the
+/// direction it walks.
+fn sought(select: &mut SelectStatement, order: &SortOrder, seek: &Seek) {
+    if let Some(after) = &seek.after {
+        select.and_where(order.beyond(after, false));
+    }
+    if let Some(before) = &seek.before {
+        select.and_where(order.beyond(before, true));
+    }
+    order.select_position(select);
 }
 
-impl OrderTerm {
-    /// Ascending on `expr`.
-    pub fn asc(expr: impl IntoSimpleExpr) -> Self {
-        Self {
-            expr: expr.into_simple_expr(),
-            order: Order::Asc,
-        }
-    }
-    /// Descending on `expr`.
-    pub fn desc(expr: impl IntoSimpleExpr) -> Self {
-        Self {
-            expr: expr.into_simple_expr(),
-            order: Order::Desc,
-        }
-    }
-    /// Ascending or descending on `expr`.
-    pub fn new(expr: impl IntoSimpleExpr, descending: bool) -> Self {
-        if descending {
-            Self::desc(expr)
-        } else {
-            Self::asc(expr)
-        }
-    }
-
-    /// The order of a list sorted on `column`, ties broken by the unique
-    /// `id` in the same direction (so pages never overlap).
-    pub fn sorted(
-        column: impl IntoSimpleExpr,
-        id: impl IntoSimpleExpr,
-        descending: bool,
-    ) -> [Self; 2] {
-        [Self::new(column, descending), Self::new(id, descending)]
-    }
-}
-
-fn ordered<E: EntityTrait>(mut select: Select<E>, order: &[OrderTerm]) -> Select<E> {
-    for term in order {
-        select =
-            select.order_by_with_nulls(term.expr.clone(), term.order.clone(), NullOrdering::Last);
-    }
-    select
-}
-
-/// Fetches the window `args` asks for in `order` (which must end on a
-/// unique column so pages are stable). Counts the whole result only when
-/// the client asked for the total or pages backwards; forward pages fetch
-/// one row more instead, to learn whether another page follows.
+/// Fetches the page `args` asks for, in `order`. Counts the whole result
+/// only when the client asked for the total.
 pub async fn paginate<E, C>(
     db: &C,
     select: Select<E>,
-    order: &[OrderTerm],
+    order: &SortOrder,
     args: PageArgs,
     limits: PageLimits,
 ) -> DomainResult<Page<E::Model>>
@@ -89,20 +47,24 @@ where
     E::Model: FromQueryResult + Send + Sync,
     C: ConnectionTrait,
 {
-    let counted = select.clone();
-    page_of(
-        args,
-        limits,
-        || async move { Ok(counted.count(db).await?) },
-        |offset, limit| async move {
-            Ok(ordered(select, order)
-                .offset(offset)
-                .limit(limit)
-                .all(db)
-                .await?)
-        },
-    )
-    .await
+    let seek = args.seek(order, limits)?;
+    let total = if args.with_total {
+        Some(select.clone().count(db).await?)
+    } else {
+        None
+    };
+    if seek.size == 0 {
+        return Ok(seek.page(order, Vec::new(), total));
+    }
+    let mut query = select.into_query();
+    sought(&mut query, order, &seek);
+    order.order(&mut query, seek.backward);
+    query.limit(seek.fetch());
+    let mut rows = Vec::new();
+    for row in db.query_all(&query).await? {
+        rows.push((E::Model::from_query_result(&row, "")?, order.read(&row)?));
+    }
+    Ok(seek.page(order, rows, total))
 }
 
 /// A list of children hanging off many parents: the rows `select` yields
@@ -113,8 +75,8 @@ pub struct ChildQuery<E: EntityTrait> {
     pub select: Select<E>,
     /// The column holding each child's parent id.
     pub parent: ColumnRef,
-    /// Order within one parent; must end on a unique column.
-    pub order: Vec<OrderTerm>,
+    /// Order within one parent.
+    pub order: SortOrder,
 }
 
 impl<E> ChildQuery<E>
@@ -123,11 +85,7 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     /// Builds a child query on `parent` = (table, column).
-    pub fn new(
-        select: Select<E>,
-        parent: (&'static str, &'static str),
-        order: Vec<OrderTerm>,
-    ) -> Self {
+    pub fn new(select: Select<E>, parent: (&'static str, &'static str), order: SortOrder) -> Self {
         Self {
             select,
             parent: (Alias::new(parent.0), Alias::new(parent.1)).into(),
@@ -142,7 +100,7 @@ where
         link: &'static str,
         (child_key, parent_key): (&'static str, &'static str),
         child_id: E::Column,
-        order: Vec<OrderTerm>,
+        order: SortOrder,
     ) -> Self {
         let on = super::column(link, child_key).equals((E::default(), child_id));
         Self::new(
@@ -183,35 +141,37 @@ where
             .collect())
     }
 
-    /// Rows `[offset, offset + limit)` of each parent's ordered children, in
+    /// The rows `seek` asks for of each parent's ordered children (at most
+    /// `seek.fetch()` each, in walking order, with their positions), in
     /// one statement for all `parents`.
-    pub async fn page_by_parent<C: ConnectionTrait>(
+    pub async fn seek_by_parent<C: ConnectionTrait>(
         &self,
         db: &C,
         parents: &[i64],
-        offset: u64,
-        limit: u64,
-    ) -> DomainResult<HashMap<i64, Vec<E::Model>>> {
+        seek: &Seek,
+    ) -> DomainResult<HashMap<i64, Vec<(E::Model, Position)>>> {
         let mut inner = self.for_parents(parents).into_query();
+        sought(&mut inner, &self.order, seek);
         inner.expr_as(self.parent_expr(), Alias::new("__parent"));
         let mut window = WindowStatement::partition_by(self.parent.clone());
-        for term in &self.order {
-            window.order_by_expr_with_nulls(
-                term.expr.clone(),
-                term.order.clone(),
-                NullOrdering::Last,
-            );
-        }
+        self.order.order_window(&mut window, seek.backward);
         inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("__rn"));
         let mut outer = Query::select();
         outer
             .column(Asterisk)
             .from_subquery(inner, Alias::new("paged"))
-            .and_where(Expr::col(Alias::new("__rn")).gt(offset as i64))
-            .and_where(Expr::col(Alias::new("__rn")).lte(offset.saturating_add(limit) as i64))
+            .and_where(Expr::col(Alias::new("__rn")).lte(seek.fetch() as i64))
             .order_by(Alias::new("__parent"), Order::Asc)
             .order_by(Alias::new("__rn"), Order::Asc);
-        group_by_parent::<E, C>(db, &outer).await
+        let mut out: HashMap<i64, Vec<(E::Model, Position)>> = HashMap::new();
+        for row in db.query_all(&outer).await? {
+            let parent: i64 = row.try_get("", "__parent")?;
+            let model = E::Model::from_query_result(&row, "")?;
+            out.entry(parent)
+                .or_default()
+                .push((model, self.order.read(&row)?));
+        }
+        Ok(out)
     }
 
     /// Every child of each parent, in order (for short lists).
@@ -220,32 +180,17 @@ where
         db: &C,
         parents: &[i64],
     ) -> DomainResult<HashMap<i64, Vec<E::Model>>> {
-        let mut select = self
-            .for_parents(parents)
-            .expr_as(self.parent_expr(), "__parent");
-        select = select.order_by(self.parent_expr(), Order::Asc);
-        select = ordered(select, &self.order);
-        group_by_parent::<E, C>(db, &select.into_query()).await
+        let mut query = self.for_parents(parents).into_query();
+        query.expr_as(self.parent_expr(), Alias::new("__parent"));
+        query.order_by_expr(self.parent_expr(), Order::Asc);
+        self.order.order(&mut query, false);
+        let mut out: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in db.query_all(&query).await? {
+            let parent: i64 = row.try_get("", "__parent")?;
+            out.entry(parent)
+                .or_default()
+                .push(E::Model::from_query_result(&row, "")?);
+        }
+        Ok(out)
     }
-}
-
-/// Runs `statement` (which selects `E`'s columns plus `__parent`) and
-/// groups the models by parent, keeping their order.
-async fn group_by_parent<E, C>(
-    db: &C,
-    statement: &SelectStatement,
-) -> DomainResult<HashMap<i64, Vec<E::Model>>>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
-    C: ConnectionTrait,
-{
-    let mut out: HashMap<i64, Vec<E::Model>> = HashMap::new();
-    for row in db.query_all(statement).await? {
-        let parent: i64 = row.try_get("", "__parent")?;
-        out.entry(parent)
-            .or_default()
-            .push(E::Model::from_query_result(&row, "")?);
-    }
-    Ok(out)
 }

@@ -18,6 +18,7 @@ pub mod events;
 pub mod fiscal_code;
 pub mod housekeeping;
 pub mod input;
+pub mod keyset;
 pub mod listing;
 pub mod login_attempts;
 pub mod media;

@@ -13,7 +13,8 @@ use super::{
     column,
     error::DomainResult,
     input::fields,
-    listing::{ChildQuery, OrderTerm, paginate},
+    keyset::{KeyKind, SortOrder},
+    listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
@@ -40,6 +41,24 @@ pub enum OrganizationSort {
     CreatedAt,
 }
 
+impl OrganizationSort {
+    /// The list order this sort stands for.
+    pub fn order(self, descending: bool) -> SortOrder {
+        let (sort, column, kind) = match self {
+            Self::Name => ("name", "name", KeyKind::Text),
+            Self::CreatedAt => ("createdAt", "created_at", KeyKind::Instant),
+        };
+        SortOrder::by(
+            "organizations",
+            sort,
+            ("organizations", column),
+            kind,
+            ("organizations", "id"),
+            descending,
+        )
+    }
+}
+
 /// Lists organizations, filtered and ordered, one page at a time.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -61,11 +80,7 @@ pub async fn list<C: ConnectionTrait>(
     {
         cond = cond.add(search);
     }
-    let column = match sort {
-        OrganizationSort::Name => organization::Column::Name,
-        OrganizationSort::CreatedAt => organization::Column::CreatedAt,
-    };
-    let order = OrderTerm::sorted(column, organization::Column::Id, descending);
+    let order = sort.order(descending);
     paginate(
         db,
         organization::Entity::find().filter(cond),
@@ -113,6 +128,6 @@ pub fn organizers_of_activities() -> ChildQuery<organization::Entity> {
         "activity_organizers",
         ("organization_id", "activity_id"),
         organization::Column::Id,
-        vec![OrderTerm::asc(column("activity_organizers", "id"))],
+        SortOrder::by_id("Activity.organizers", ("activity_organizers", "id"), false),
     )
 }

@@ -1,8 +1,12 @@
-//! Relay-style pagination over an ordered, counted result: `first/after`,
-//! `last/before`, turned into an offset window. Cursors are positions in the
-//! ordered result; the GraphQL layer makes them opaque.
+//! Relay-style pagination by keyset: `first/after` and `last/before` turned
+//! into "the next N rows past this position" (see [`super::keyset`]), so a
+//! page costs the same at any depth. `totalCount` is a separate COUNT, run
+//! only when the client selects it.
 
-use super::error::{DomainError, DomainResult};
+use super::{
+    error::{DomainError, DomainResult},
+    keyset::{Position, SortOrder},
+};
 
 /// Page-size bounds from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,32 +17,36 @@ pub struct PageLimits {
     pub max_size: u64,
 }
 
-/// What the client asked for, cursors already decoded to positions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// What the client asked for; the cursors are still opaque (only the
+/// list that reads them knows its order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PageArgs {
     /// Take the first N after `after`.
     pub first: Option<i64>,
-    /// Position of the `after` cursor.
-    pub after: Option<u64>,
+    /// The `after` cursor.
+    pub after: Option<String>,
     /// Take the last N before `before`.
     pub last: Option<i64>,
-    /// Position of the `before` cursor.
-    pub before: Option<u64>,
+    /// The `before` cursor.
+    pub before: Option<String>,
     /// Whether the client wants the total count (it costs a COUNT).
     pub with_total: bool,
 }
 
-/// The rows to fetch: `[offset, offset + limit)` of the ordered result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PageWindow {
-    /// Position of the first row of the page.
-    pub offset: u64,
-    /// Number of rows in the page.
-    pub limit: u64,
-    /// Rows exist before the page.
-    pub has_previous: bool,
-    /// Rows exist after the page.
-    pub has_next: bool,
+/// The rows to fetch for one page: up to `fetch` rows strictly between the
+/// bounds, walking the order forwards or (for `last`) backwards.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Seek {
+    /// Rows must lie past this position.
+    pub after: Option<Position>,
+    /// Rows must lie before this position.
+    pub before: Option<Position>,
+    /// Walk from the end (`last` without `first`).
+    pub backward: bool,
+    /// The page size asked for.
+    pub size: u64,
+    /// With both `first` and `last`: keep only the last N of the page.
+    keep_last: Option<u64>,
 }
 
 /// One page of an ordered result.
@@ -46,15 +54,19 @@ pub struct PageWindow {
 pub struct Page<T> {
     /// The rows, in order.
     pub items: Vec<T>,
-    /// Where they sit in the whole result.
-    pub window: PageWindow,
+    /// Each row's cursor.
+    pub cursors: Vec<String>,
+    /// Rows exist before the page.
+    pub has_previous: bool,
+    /// Rows exist after the page.
+    pub has_next: bool,
     /// Rows in the whole (filtered, visible) result, when it was counted
     /// (it is skipped when the client does not ask for it).
     pub total: Option<u64>,
 }
 
 impl PageArgs {
-    /// Checks the sizes against `limits` without needing the total.
+    /// Checks the sizes against `limits`.
     pub fn check(&self, limits: PageLimits) -> DomainResult<()> {
         for (name, value) in [("first", self.first), ("last", self.last)] {
             if let Some(n) = value {
@@ -75,108 +87,95 @@ impl PageArgs {
         Ok(())
     }
 
-    /// For forward paging (`first`/`after` only): the offset and page size,
-    /// which need no total. The caller fetches one row more than the size
-    /// to learn whether a next page exists. `None` when `last` or `before`
-    /// is given, which needs the total.
-    pub fn forward(&self, limits: PageLimits) -> DomainResult<Option<(u64, u64)>> {
+    /// The page size alone (for lists that are not connections).
+    pub fn size(&self, limits: PageLimits) -> DomainResult<u64> {
         self.check(limits)?;
-        if self.last.is_some() || self.before.is_some() {
-            return Ok(None);
-        }
-        let start = self.after.map_or(0, |a| a.saturating_add(1));
-        let size = self.first.map_or(limits.default_size, |f| f.max(0) as u64);
-        Ok(Some((start, size)))
+        Ok(self
+            .first
+            .or(self.last)
+            .map_or(limits.default_size, |n| n.max(0) as u64))
     }
 
-    /// The window of a forward page given the rows fetched (`size + 1` at
-    /// most): trims the look-ahead row and says whether more follow.
-    pub fn forward_page<T>(start: u64, size: u64, mut rows: Vec<T>) -> Page<T> {
-        let has_next = rows.len() as u64 > size;
-        rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
-        let window = PageWindow {
-            offset: start,
-            limit: rows.len() as u64,
-            has_previous: start > 0,
-            has_next,
+    /// Decodes the cursors against `order` and says what to fetch: `first`
+    /// (or the default size) forwards from `after`, or `last` backwards
+    /// from `before`; with both sizes, the first N and then their last M,
+    /// as the Relay algorithm does.
+    pub fn seek(&self, order: &SortOrder, limits: PageLimits) -> DomainResult<Seek> {
+        self.check(limits)?;
+        let decode = |field: &str, cursor: &Option<String>| {
+            cursor
+                .as_deref()
+                .map(|c| order.position(field, c))
+                .transpose()
         };
-        Page {
-            items: rows,
-            window,
-            total: None,
-        }
-    }
-
-    /// The window these arguments select out of `total` rows, following the
-    /// Relay connection specification's algorithm.
-    pub fn window(&self, total: u64, limits: PageLimits) -> DomainResult<PageWindow> {
-        self.check(limits)?;
-        let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
-        let mut end = self.before.map_or(total, |b| b.min(total)).max(start);
-        match (self.first, self.last) {
-            (None, None) => end = end.min(start + limits.default_size),
-            (first, last) => {
-                if let Some(first) = first {
-                    end = end.min(start + first as u64);
-                }
-                if let Some(last) = last {
-                    start = start.max(end.saturating_sub(last as u64));
-                }
-            }
-        }
-        Ok(PageWindow {
-            offset: start,
-            limit: end - start,
-            has_previous: start > 0,
-            has_next: end < total,
+        let backward = self.first.is_none() && self.last.is_some();
+        let size = match (self.first, self.last) {
+            (Some(n), _) | (None, Some(n)) => n.max(0) as u64,
+            (None, None) => limits.default_size,
+        };
+        Ok(Seek {
+            after: decode("after", &self.after)?,
+            before: decode("before", &self.before)?,
+            backward,
+            size,
+            keep_last: match (self.first, self.last) {
+                (Some(_), Some(last)) => Some(last.max(0) as u64),
+                _ => None,
+            },
         })
     }
 }
 
-/// The one paging algorithm, whatever the rows come from (a query, a
-/// batched loader): a forward page without `totalCount` fetches one row
-/// more than asked to learn whether another page follows, and counts
-/// nothing; anything else counts first and takes the Relay window. `count`
-/// and `rows(offset, limit)` are called at most once each.
-pub async fn page_of<T, E, Counted, Fetched>(
-    args: PageArgs,
-    limits: PageLimits,
-    count: impl FnOnce() -> Counted,
-    rows: impl FnOnce(u64, u64) -> Fetched,
-) -> Result<Page<T>, E>
-where
-    E: From<DomainError>,
-    Counted: Future<Output = Result<u64, E>>,
-    Fetched: Future<Output = Result<Vec<T>, E>>,
-{
-    if let (false, Some((start, size))) = (args.with_total, args.forward(limits)?) {
-        let found = if size == 0 {
-            Vec::new()
-        } else {
-            rows(start, size + 1).await?
-        };
-        return Ok(PageArgs::forward_page(start, size, found));
+impl Seek {
+    /// Rows to fetch: one more than the page, to learn whether more follow.
+    pub fn fetch(&self) -> u64 {
+        self.size.saturating_add(1)
     }
-    let total = count().await?;
-    let window = args.window(total, limits)?;
-    let items = if window.limit == 0 {
-        Vec::new()
-    } else {
-        rows(window.offset, window.limit).await?
-    };
-    Ok(Page {
-        items,
-        window,
-        total: Some(total),
-    })
+
+    /// The page made of `rows` (fetched in walking order, at most
+    /// [`Self::fetch`]) with their positions.
+    pub fn page<T>(
+        &self,
+        order: &SortOrder,
+        mut rows: Vec<(T, Position)>,
+        total: Option<u64>,
+    ) -> Page<T> {
+        let more = rows.len() as u64 > self.size;
+        rows.truncate(usize::try_from(self.size).unwrap_or(usize::MAX));
+        let (mut has_previous, has_next) = if self.backward {
+            rows.reverse();
+            (more, self.before.is_some())
+        } else {
+            (self.after.is_some(), more)
+        };
+        if let Some(keep) = self.keep_last.and_then(|k| usize::try_from(k).ok())
+            && rows.len() > keep
+        {
+            rows.drain(..rows.len() - keep);
+            has_previous = true;
+        }
+        let (items, cursors) = rows
+            .into_iter()
+            .map(|(item, position)| (item, order.cursor(&position)))
+            .unzip();
+        Page {
+            items,
+            cursors,
+            has_previous,
+            has_next,
+            total,
+        }
+    }
 }
 
 impl<T> Page<T> {
-    /// Maps the rows, keeping the window.
+    /// Maps the rows, keeping their cursors.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
-            window: self.window,
+            cursors: self.cursors,
+            has_previous: self.has_previous,
+            has_next: self.has_next,
             total: self.total,
         }
     }
@@ -185,138 +184,86 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::keyset::SortOrder;
 
     const LIMITS: PageLimits = PageLimits {
         default_size: 20,
         max_size: 100,
     };
 
-    fn window(args: PageArgs, total: u64) -> (u64, u64, bool, bool) {
-        let w = args.window(total, LIMITS).unwrap_or(PageWindow {
-            offset: 999,
-            limit: 999,
-            has_previous: false,
-            has_next: false,
-        });
-        (w.offset, w.limit, w.has_previous, w.has_next)
+    fn order() -> SortOrder {
+        SortOrder::by_id("things", ("things", "id"), false)
+    }
+
+    fn rows(ids: &[i64]) -> Vec<(i64, Position)> {
+        ids.iter()
+            .map(|id| (*id, Position { key: None, id: *id }))
+            .collect()
+    }
+
+    fn args(first: Option<i64>, last: Option<i64>) -> PageArgs {
+        PageArgs {
+            first,
+            last,
+            ..Default::default()
+        }
     }
 
     #[test]
-    fn first_page_then_next_page() {
-        assert_eq!(
-            window(
-                PageArgs {
-                    first: Some(10),
-                    ..Default::default()
-                },
-                25
-            ),
-            (0, 10, false, true)
-        );
-        assert_eq!(
-            window(
-                PageArgs {
-                    first: Some(10),
-                    after: Some(19),
-                    ..Default::default()
-                },
-                25
-            ),
-            (20, 5, true, false)
-        );
+    fn forward_pages_fetch_one_more_to_learn_of_the_next() {
+        let seek = args(Some(2), None).seek(&order(), LIMITS).ok();
+        let seek = seek.unwrap_or_else(|| panic!("valid arguments"));
+        assert_eq!(seek.fetch(), 3);
+        let page = seek.page(&order(), rows(&[1, 2, 3]), None);
+        assert_eq!(page.items, vec![1, 2]);
+        assert!(page.has_next && !page.has_previous);
+        let last = seek.page(&order(), rows(&[1]), None);
+        assert!(!last.has_next);
     }
 
     #[test]
-    fn last_page_backwards() {
-        assert_eq!(
-            window(
-                PageArgs {
-                    last: Some(10),
-                    ..Default::default()
-                },
-                25
-            ),
-            (15, 10, true, false)
-        );
-        assert_eq!(
-            window(
-                PageArgs {
-                    last: Some(10),
-                    before: Some(15),
-                    ..Default::default()
-                },
-                25
-            ),
-            (5, 10, true, true)
-        );
-        assert_eq!(
-            window(
-                PageArgs {
-                    last: Some(10),
-                    before: Some(3),
-                    ..Default::default()
-                },
-                25
-            ),
-            (0, 3, false, true)
-        );
+    fn backward_pages_come_back_in_list_order() {
+        let seek = args(None, Some(2)).seek(&order(), LIMITS).ok();
+        let seek = seek.unwrap_or_else(|| panic!("valid arguments"));
+        assert!(seek.backward);
+        let page = seek.page(&order(), rows(&[9, 8, 7]), None);
+        assert_eq!(page.items, vec![8, 9]);
+        assert!(page.has_previous && !page.has_next);
     }
 
     #[test]
-    fn empty_results_and_cursors_past_the_end() {
-        assert_eq!(window(PageArgs::default(), 0), (0, 0, false, false));
-        assert_eq!(
-            window(
-                PageArgs {
-                    first: Some(5),
-                    after: Some(50),
-                    ..Default::default()
-                },
-                10
-            ),
-            (10, 0, true, false)
-        );
+    fn first_and_last_keep_the_tail_of_the_first_n() {
+        let seek = args(Some(3), Some(1)).seek(&order(), LIMITS).ok();
+        let seek = seek.unwrap_or_else(|| panic!("valid arguments"));
+        let page = seek.page(&order(), rows(&[1, 2, 3, 4]), None);
+        assert_eq!(page.items, vec![3]);
+        assert!(page.has_previous && page.has_next);
     }
 
     #[test]
-    fn default_size_when_no_first_or_last() {
-        assert_eq!(window(PageArgs::default(), 100), (0, 20, false, true));
-    }
-
-    #[test]
-    fn forward_pages_need_no_total() {
-        let args = PageArgs {
-            first: Some(2),
-            after: Some(4),
+    fn cursors_name_their_rows() {
+        let seek = args(Some(5), None).seek(&order(), LIMITS).ok();
+        let seek = seek.unwrap_or_else(|| panic!("valid arguments"));
+        let page = seek.page(&order(), rows(&[4]), None);
+        let after = PageArgs {
+            first: Some(5),
+            after: page.cursors.first().cloned(),
             ..Default::default()
         };
-        assert_eq!(args.forward(LIMITS).ok().flatten(), Some((5, 2)));
-        let page = PageArgs::forward_page(5, 2, vec!['a', 'b', 'c']);
-        assert_eq!(page.items, vec!['a', 'b']);
-        assert!(page.window.has_next && page.window.has_previous);
-        let last = PageArgs::forward_page(0, 2, vec!['a']);
-        assert!(!last.window.has_next && !last.window.has_previous);
-        let backwards = PageArgs {
-            last: Some(2),
-            ..Default::default()
-        };
-        assert_eq!(backwards.forward(LIMITS).ok().flatten(), None);
+        let next = after.seek(&order(), LIMITS).ok();
+        assert_eq!(
+            next.and_then(|s| s.after),
+            Some(Position { key: None, id: 4 })
+        );
     }
 
     #[test]
     fn sizes_are_bounded() {
-        let too_big = PageArgs {
-            first: Some(101),
-            ..Default::default()
-        };
         assert!(matches!(
-            too_big.window(10, LIMITS),
+            args(Some(101), None).seek(&order(), LIMITS),
             Err(DomainError::InvalidInput { field: Some(f), .. }) if f == "first"
         ));
-        let negative = PageArgs {
-            last: Some(-1),
-            ..Default::default()
-        };
-        assert!(negative.window(10, LIMITS).is_err());
+        assert!(args(None, Some(-1)).seek(&order(), LIMITS).is_err());
+        assert_eq!(args(None, None).size(LIMITS).ok(), Some(20));
     }
 }

@@ -72,7 +72,7 @@ pub async fn resolve<C: ConnectionTrait>(
     secret: &str,
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
-) -> DomainResult<Actor> {
+) -> DomainResult<Resolved> {
     let refused =
         || DomainError::Unauthenticated("the session has expired or ended; log in again".into());
     let found = session::Entity::find()
@@ -82,14 +82,28 @@ pub async fn resolve<C: ConnectionTrait>(
         .await?
         .ok_or_else(refused)?;
     let (user_id, session_id) = (found.user_id, found.id);
+    let mut valid_until = found.expires_at;
     if now - found.last_seen_at >= RENEW_EVERY {
         let absolute = found.absolute_expires_at;
+        valid_until = (now + lifetime.idle).min(absolute);
         let mut active: session::ActiveModel = found.into();
         active.last_seen_at = Set(now);
-        active.expires_at = Set((now + lifetime.idle).min(absolute));
+        active.expires_at = Set(valid_until);
         active.update(db).await?;
     }
-    user_actor(db, user_id, Some(session_id)).await
+    Ok(Resolved {
+        actor: user_actor(db, user_id, Some(session_id)).await?,
+        valid_until,
+    })
+}
+
+/// Who a credential stands for, and until when it is valid at most.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The actor.
+    pub actor: Actor,
+    /// The credential's expiry (as of now).
+    pub valid_until: DateTime<Utc>,
 }
 
 /// Ends the session with this secret, if it is open. Returns whether one was.
@@ -107,5 +121,6 @@ pub async fn revoke<C: ConnectionTrait>(
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    super::write::note_committed();
     Ok(result.rows_affected > 0)
 }

@@ -19,6 +19,8 @@
 //! entries and events included. The chain's head row is locked only at
 //! commit, so a mutation holds it for as short a time as it can.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, ExecResult, QueryResult, Statement,
@@ -124,8 +126,25 @@ where
             events::record(&self.txn, event, actor_user_id, self.now).await?;
         }
         self.txn.commit().await?;
+        note_committed();
         Ok(())
     }
+}
+
+/// Writes committed by this process (every [`Write`], and logouts). What
+/// is cached about credentials is only reused while this has not moved:
+/// any write on this node may have revoked a token, ended a membership or
+/// a partnership, and it takes effect at once.
+static COMMITTED: AtomicU64 = AtomicU64::new(0);
+
+/// How many writes this process has committed so far.
+pub fn committed_writes() -> u64 {
+    COMMITTED.load(Ordering::Acquire)
+}
+
+/// Counts one committed write.
+pub fn note_committed() {
+    COMMITTED.fetch_add(1, Ordering::AcqRel);
 }
 
 /// A `Write` is the connection its change reads and writes through.

@@ -96,7 +96,7 @@ impl Agreement {
         before: Option<String>,
     ) -> ApiResult<Conn<AgreementParty>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.agreement_parties,
@@ -120,7 +120,7 @@ impl Agreement {
         before: Option<String>,
     ) -> ApiResult<Conn<Activity>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.agreement_activities,
@@ -145,7 +145,7 @@ impl Agreement {
         before: Option<String>,
     ) -> ApiResult<Conn<Document>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.agreement_documents,
@@ -278,7 +278,7 @@ impl AgreementQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Agreement>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         let f = filter.unwrap_or_default();
         let filter = Filter {
             statuses: to_db(filter_list("filter.statuses", f.statuses)?),

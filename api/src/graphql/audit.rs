@@ -107,7 +107,7 @@ pub async fn audit_log(
     before: Option<String>,
 ) -> ApiResult<Conn<AuditEntry>> {
     let s = state(ctx)?;
-    let args = page_args(ctx, first, after, last, before)?;
+    let args = page_args(ctx, first, after, last, before);
     let f = filter.unwrap_or_default();
     let entity_id = match &f.entity_id {
         Some(id) => Some(ids::decode_any(id)?.1),

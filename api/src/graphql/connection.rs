@@ -10,10 +10,9 @@ use sea_orm::{EntityTrait, FromQueryResult};
 use super::{
     context::RequestState,
     error::{ApiError, ApiResult},
-    ids,
     loaders::ChildLoaders,
 };
-use crate::domain::pagination::{Page, PageArgs, page_of};
+use crate::domain::pagination::{Page, PageArgs};
 
 /// Page size assumed by the complexity weights when neither `first` nor
 /// `last` is given (the default page size).
@@ -44,31 +43,20 @@ pub fn list_cost(items: usize, child_complexity: usize) -> usize {
     items.saturating_mul(child_complexity).min(MAX_FIELD_COST)
 }
 
-/// A position in an ordered result, sent as an opaque string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position(pub u64);
+/// A row's cursor: opaque text made (and checked) by the list's
+/// [`crate::domain::keyset::SortOrder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(pub String);
 
-impl CursorType for Position {
-    type Error = ApiErrorMessage;
+impl CursorType for Cursor {
+    type Error = std::convert::Infallible;
 
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        ids::decode_cursor(s, "cursor")
-            .map(Position)
-            .map_err(|_| ApiErrorMessage)
+        Ok(Cursor(s.to_owned()))
     }
 
     fn encode_cursor(&self) -> String {
-        ids::encode_cursor(self.0)
-    }
-}
-
-/// Cursor decoding failure (cursors are decoded by [`page_args`] instead).
-#[derive(Debug)]
-pub struct ApiErrorMessage;
-
-impl std::fmt::Display for ApiErrorMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("invalid cursor")
+        self.0.clone()
     }
 }
 
@@ -90,51 +78,46 @@ impl ConnectionTotals {
 }
 
 /// The connection type of every list.
-pub type Conn<N> = Connection<Position, N, ConnectionTotals, EmptyFields>;
+pub type Conn<N> = Connection<Cursor, N, ConnectionTotals, EmptyFields>;
 
-/// Decodes the four Relay arguments; `ctx` (the connection field's) tells
-/// whether `totalCount` is selected.
+/// The four Relay arguments (cursors are checked by the list that reads
+/// them); `ctx` (the connection field's) tells whether `totalCount` is
+/// selected.
 pub fn page_args(
     ctx: &async_graphql::Context<'_>,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
     before: Option<String>,
-) -> ApiResult<PageArgs> {
-    Ok(PageArgs {
+) -> PageArgs {
+    PageArgs {
         first: first.map(i64::from),
-        after: after
-            .as_deref()
-            .map(|c| ids::decode_cursor(c, "after"))
-            .transpose()?,
+        after,
         last: last.map(i64::from),
-        before: before
-            .as_deref()
-            .map(|c| ids::decode_cursor(c, "before"))
-            .transpose()?,
+        before,
         with_total: ctx.look_ahead().field("totalCount").exists(),
-    })
+    }
 }
 
 /// Turns a domain page into a connection of `N`.
 pub fn connection<T, N: OutputType>(page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
     let mut conn = Connection::with_additional_fields(
-        page.window.has_previous,
-        page.window.has_next,
+        page.has_previous,
+        page.has_next,
         ConnectionTotals { total: page.total },
     );
     conn.edges.extend(
         page.items
             .into_iter()
-            .enumerate()
-            .map(|(i, item)| Edge::new(Position(page.window.offset + i as u64), node(item))),
+            .zip(page.cursors)
+            .map(|(item, cursor)| Edge::new(Cursor(cursor), node(item))),
     );
     conn
 }
 
 /// The connection of `parent`'s children through batched loaders: one
-/// grouped COUNT and one windowed SELECT for all parents of the same request
-/// level.
+/// grouped COUNT (when `totalCount` is selected) and one windowed SELECT
+/// for all parents of the same request level.
 pub async fn child_connection<E, N>(
     state: &RequestState,
     loaders: &ChildLoaders<E>,
@@ -147,17 +130,22 @@ where
     E::Model: FromQueryResult + Send + Sync + Clone,
     N: OutputType,
 {
-    let page = page_of(
-        args,
-        state.limits,
-        || async { Ok(loaders.counts.load_one(parent).await?.unwrap_or(0)) },
-        |offset, limit| async move {
-            let rows = loaders.pages.load_one((parent, offset, limit)).await?;
-            Ok::<_, ApiError>(rows.unwrap_or_default())
-        },
-    )
-    .await?;
-    Ok(connection(page, node))
+    let seek = args.seek(&loaders.order, state.limits)?;
+    let total = if args.with_total {
+        Some(loaders.counts.load_one(parent).await?.unwrap_or(0))
+    } else {
+        None
+    };
+    let rows = if seek.size == 0 {
+        Vec::new()
+    } else {
+        loaders
+            .pages
+            .load_one((parent, seek.clone()))
+            .await?
+            .unwrap_or_default()
+    };
+    Ok(connection(seek.page(&loaders.order, rows, total), node))
 }
 
 #[cfg(test)]

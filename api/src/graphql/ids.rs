@@ -43,14 +43,3 @@ pub fn decode(id: &ID, kind: NodeKind, field: &str) -> Result<i64, ApiError> {
 pub fn decode_opt(id: Option<&ID>, kind: NodeKind, field: &str) -> Result<Option<i64>, ApiError> {
     id.map(|id| decode(id, kind, field)).transpose()
 }
-
-/// The cursor of the row at `position` in an ordered result.
-pub fn encode_cursor(position: u64) -> String {
-    ids::cursor(position)
-}
-
-/// The position a cursor stands for; `field` is `after` or `before`.
-pub fn decode_cursor(cursor: &str, field: &str) -> Result<u64, ApiError> {
-    ids::parse_cursor(cursor)
-        .ok_or_else(|| ApiError::bad_input(field, format!("`{field}` is not a valid cursor")))
-}

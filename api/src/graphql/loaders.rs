@@ -18,8 +18,11 @@ use crate::domain::{
     derived_values::{self, DerivedKey},
     documents,
     error::DomainError,
+    keyset::{Position, SortOrder},
     listing::ChildQuery,
-    organizations, results,
+    organizations,
+    pagination::Seek,
+    results,
 };
 
 /// Counts of each parent's children.
@@ -45,56 +48,39 @@ where
     }
 }
 
-/// One page of each parent's children, keyed by (parent, offset, limit).
+/// One page of each parent's children, keyed by (parent, seek): parents
+/// asking for the same page (typically `first: N` and no cursor) share one
+/// statement.
 pub struct ChildPages<E: EntityTrait> {
     db: DatabaseConnection,
     query: ChildQuery<E>,
 }
 
-impl<E> Loader<(i64, u64, u64)> for ChildPages<E>
+/// A page of children and their positions.
+pub type PositionedRows<M> = Vec<(M, Position)>;
+
+impl<E> Loader<(i64, Seek)> for ChildPages<E>
 where
     E: EntityTrait + Send + Sync,
     E::Model: FromQueryResult + Send + Sync + Clone,
 {
-    type Value = Vec<E::Model>;
+    type Value = PositionedRows<E::Model>;
     type Error = DomainError;
 
     async fn load(
         &self,
-        keys: &[(i64, u64, u64)],
-    ) -> Result<HashMap<(i64, u64, u64), Vec<E::Model>>, DomainError> {
-        // Parents starting at the same offset share one statement, whatever
-        // their page sizes (which differ when lists are shorter than `first`):
-        // fetch the largest and cut each parent's rows to its own size.
-        let mut by_offset: HashMap<u64, (u64, Vec<(i64, u64)>)> = HashMap::new();
-        for (parent, offset, limit) in keys {
-            let group = by_offset.entry(*offset).or_default();
-            group.0 = group.0.max(*limit);
-            group.1.push((*parent, *limit));
+        keys: &[(i64, Seek)],
+    ) -> Result<HashMap<(i64, Seek), PositionedRows<E::Model>>, DomainError> {
+        let mut by_seek: HashMap<&Seek, Vec<i64>> = HashMap::new();
+        for (parent, seek) in keys {
+            by_seek.entry(seek).or_default().push(*parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for (offset, (max_limit, parents)) in by_offset {
-            let ids: Vec<i64> = parents.iter().map(|(p, _)| *p).collect();
-            let mut pages = self
-                .query
-                .page_by_parent(&self.db, &ids, offset, max_limit)
-                .await?;
-            let mut uses: HashMap<i64, usize> = HashMap::new();
-            for (parent, _) in &parents {
-                *uses.entry(*parent).or_default() += 1;
-            }
-            for (parent, limit) in parents {
-                // Move the rows out on a parent's last use; clone only when
-                // the same parent asked for several page sizes.
-                let remaining = uses.entry(parent).or_default();
-                *remaining -= 1;
-                let mut rows = if *remaining == 0 {
-                    pages.remove(&parent).unwrap_or_default()
-                } else {
-                    pages.get(&parent).cloned().unwrap_or_default()
-                };
-                rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-                out.insert((parent, offset, limit), rows);
+        for (seek, parents) in by_seek {
+            let mut pages = self.query.seek_by_parent(&self.db, &parents, seek).await?;
+            for parent in parents {
+                let rows = pages.remove(&parent).unwrap_or_default();
+                out.insert((parent, seek.clone()), rows);
             }
         }
         Ok(out)
@@ -126,6 +112,8 @@ where
 
 /// The count and page loaders of one paged relation.
 pub struct ChildLoaders<E: EntityTrait> {
+    /// The relation's order (which reads and writes its cursors).
+    pub order: SortOrder,
     /// Children per parent.
     pub counts: DataLoader<ChildCounts<E>>,
     /// Pages of children.
@@ -139,6 +127,7 @@ where
 {
     fn new(db: &DatabaseConnection, delay: Duration, query: ChildQuery<E>) -> Self {
         Self {
+            order: query.order.clone(),
             counts: DataLoader::new(
                 ChildCounts {
                     db: db.clone(),

@@ -25,6 +25,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod node;
 pub mod notifications;
+pub mod ordered;
 pub mod organization_mutations;
 pub mod organizations;
 pub mod results;
@@ -116,6 +117,7 @@ pub fn build_schema(config: &Config) -> PactumSchema {
         // reading already.
         .extension(cost::CostMeter)
         .extension(guard::DocumentGuard::new(document_limits(config)))
+        .extension(ordered::OrderedResponses)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))

@@ -135,7 +135,7 @@ impl Organization {
         before: Option<String>,
     ) -> ApiResult<Conn<Agreement>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.organization_agreements,
@@ -159,7 +159,7 @@ impl Organization {
         before: Option<String>,
     ) -> ApiResult<Conn<Document>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.organization_documents,
@@ -183,7 +183,7 @@ impl Organization {
         before: Option<String>,
     ) -> ApiResult<Conn<Activity>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.organization_activities,
@@ -207,7 +207,7 @@ impl Organization {
         before: Option<String>,
     ) -> ApiResult<Conn<Project>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.organization_projects,
@@ -315,7 +315,7 @@ impl OrganizationQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Organization>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         let filter = filter.unwrap_or_default();
         let filter = Filter {
             kinds: to_db(filter_list("filter.kinds", filter.kinds)?),

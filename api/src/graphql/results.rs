@@ -87,7 +87,7 @@ impl Project {
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.project_indicators,
@@ -111,7 +111,7 @@ impl Project {
         before: Option<String>,
     ) -> ApiResult<Conn<Activity>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.project_activities,
@@ -284,7 +284,7 @@ impl ResultsQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Project>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         let f = filter.unwrap_or_default();
         let filter = Filter {
             owner_id: ids::decode_opt(f.owner_id.as_ref(), NodeKind::Organization, "ownerId")?,

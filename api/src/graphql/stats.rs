@@ -144,15 +144,10 @@ impl Stats {
             first: first.map(i64::from),
             ..Default::default()
         };
-        let window = args.window(u64::MAX, s.limits)?;
-        let rows = domain::indicator_progress(
-            &s.db,
-            &s.actor,
-            project,
-            self.scope.organization_id,
-            window.limit,
-        )
-        .await?;
+        let size = args.size(s.limits)?;
+        let rows =
+            domain::indicator_progress(&s.db, &s.actor, project, self.scope.organization_id, size)
+                .await?;
         Ok(rows
             .into_iter()
             .map(|r| IndicatorProgress {

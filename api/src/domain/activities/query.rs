@@ -18,7 +18,8 @@ use crate::domain::{
     actor::Actor,
     column,
     error::DomainResult,
-    listing::{ChildQuery, OrderTerm, paginate},
+    keyset::{KeyKind, SortOrder},
+    listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
@@ -54,6 +55,25 @@ pub enum ActivitySort {
     Title,
     /// By creation time.
     CreatedAt,
+}
+
+impl ActivitySort {
+    /// The order this sort stands for in `list` (which names it in cursors).
+    pub fn order(self, list: &'static str, descending: bool) -> SortOrder {
+        let (sort, column, kind) = match self {
+            Self::StartDate => ("startDate", "start_date", KeyKind::Date),
+            Self::Title => ("title", "title", KeyKind::Text),
+            Self::CreatedAt => ("createdAt", "created_at", KeyKind::Instant),
+        };
+        SortOrder::by(
+            list,
+            sort,
+            ("activities", column),
+            kind,
+            ("activities", "id"),
+            descending,
+        )
+    }
 }
 
 /// The condition "`organization` (co-)organizes the activity".
@@ -128,12 +148,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(search) = search_condition(activity::Column::SearchText, filter.search.as_deref()) {
         cond = cond.add(search);
     }
-    let column = match sort {
-        ActivitySort::StartDate => activity::Column::StartDate,
-        ActivitySort::Title => activity::Column::Title,
-        ActivitySort::CreatedAt => activity::Column::CreatedAt,
-    };
-    let order = OrderTerm::sorted(column, activity::Column::Id, descending);
+    let order = sort.order("activities", descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -146,11 +161,8 @@ pub async fn by_ids<C: ConnectionTrait>(
     load_by_ids(db, visible(actor), activity::Column::Id, ids, |m| m.id).await
 }
 
-fn newest_first() -> Vec<OrderTerm> {
-    vec![
-        OrderTerm::desc(activity::Column::StartDate),
-        OrderTerm::desc(activity::Column::Id),
-    ]
+fn newest_first(list: &'static str) -> SortOrder {
+    ActivitySort::StartDate.order(list, true)
 }
 
 /// Each organization's activities (as any accepted organizer), newest
@@ -162,7 +174,7 @@ pub fn of_organizers(actor: &Actor) -> ChildQuery<activity::Entity> {
         "activity_organizers",
         ("activity_id", "organization_id"),
         activity::Column::Id,
-        newest_first(),
+        newest_first("Organization.activities"),
     )
 }
 
@@ -171,13 +183,17 @@ pub fn of_agreements(actor: &Actor) -> ChildQuery<activity::Entity> {
     ChildQuery::new(
         visible(actor),
         ("activities", "agreement_id"),
-        newest_first(),
+        newest_first("Agreement.activities"),
     )
 }
 
 /// Each project's activities, newest first.
 pub fn of_projects(actor: &Actor) -> ChildQuery<activity::Entity> {
-    ChildQuery::new(visible(actor), ("activities", "project_id"), newest_first())
+    ChildQuery::new(
+        visible(actor),
+        ("activities", "project_id"),
+        newest_first("Project.activities"),
+    )
 }
 
 /// Each activity's pending co-organizer invitations, in the order they
@@ -186,7 +202,11 @@ pub fn pending_organizers_of_activities() -> ChildQuery<activity_organizer::Enti
     ChildQuery::new(
         activity_organizer::Entity::find().filter(activity_organizer::Column::AcceptedAt.is_null()),
         ("activity_organizers", "activity_id"),
-        vec![OrderTerm::asc(activity_organizer::Column::Id)],
+        SortOrder::by_id(
+            "Activity.pendingOrganizers",
+            ("activity_organizers", "id"),
+            false,
+        ),
     )
 }
 
@@ -196,6 +216,10 @@ pub fn participations_of_activities() -> ChildQuery<activity_participation::Enti
     ChildQuery::new(
         activity_participation::Entity::find(),
         ("activity_participations", "activity_id"),
-        vec![OrderTerm::asc(activity_participation::Column::Id)],
+        SortOrder::by_id(
+            "Activity.participation",
+            ("activity_participations", "id"),
+            false,
+        ),
     )
 }

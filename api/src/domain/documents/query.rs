@@ -17,7 +17,8 @@ use crate::domain::{
     column,
     error::{DomainError, DomainResult},
     inner_join,
-    listing::{ChildQuery, OrderTerm, paginate},
+    keyset::{KeyKind, SortOrder},
+    listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
@@ -52,6 +53,28 @@ pub enum DocumentSort {
     /// By publication date (unpublished last).
     PublishedOn,
 }
+
+impl DocumentSort {
+    /// The order this sort stands for in `list` (which names it in cursors).
+    pub fn order(self, list: &'static str, descending: bool) -> SortOrder {
+        let by = |sort, column, kind| {
+            SortOrder::by(list, sort, ("documents", column), kind, ID, descending)
+        };
+        match self {
+            Self::CreatedAt => by("createdAt", "created_at", KeyKind::Instant),
+            Self::Title => by("title", "title", KeyKind::Text),
+            Self::PublishedOn => SortOrder::by_nullable_date(
+                list,
+                "publishedOn",
+                ("documents", "published_on"),
+                ID,
+                descending,
+            ),
+        }
+    }
+}
+
+const ID: (&str, &str) = ("documents", "id");
 
 /// Lists the documents `actor` may see, filtered and ordered.
 pub async fn list<C: ConnectionTrait>(
@@ -90,12 +113,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(search) = search_condition(document::Column::SearchText, filter.search.as_deref()) {
         cond = cond.add(search);
     }
-    let column = match sort {
-        DocumentSort::CreatedAt => document::Column::CreatedAt,
-        DocumentSort::Title => document::Column::Title,
-        DocumentSort::PublishedOn => document::Column::PublishedOn,
-    };
-    let order = OrderTerm::sorted(column, document::Column::Id, descending);
+    let order = sort.order("documents", descending);
     paginate(db, visible(actor).filter(cond), &order, args, limits).await
 }
 
@@ -131,10 +149,7 @@ pub fn of_owners(actor: &Actor) -> ChildQuery<document::Entity> {
     ChildQuery::new(
         visible(actor),
         ("documents", "owner_id"),
-        vec![
-            OrderTerm::desc(document::Column::CreatedAt),
-            OrderTerm::desc(document::Column::Id),
-        ],
+        DocumentSort::CreatedAt.order("Organization.documents", true),
     )
 }
 
@@ -145,10 +160,7 @@ pub fn of_activities(actor: &Actor) -> ChildQuery<document::Entity> {
         "activity_documents",
         ("document_id", "activity_id"),
         document::Column::Id,
-        vec![
-            OrderTerm::asc(document::Column::Title),
-            OrderTerm::asc(document::Column::Id),
-        ],
+        DocumentSort::Title.order("Activity.documents", false),
     )
 }
 
@@ -158,7 +170,7 @@ pub fn tags_of_documents() -> ChildQuery<document_tag::Entity> {
     ChildQuery::new(
         document_tag::Entity::find(),
         ("document_tags", "document_id"),
-        vec![OrderTerm::asc(document_tag::Column::Tag)],
+        SortOrder::by_id("Document.tags", ("document_tags", "tag"), false),
     )
 }
 
@@ -168,7 +180,7 @@ pub fn versions_of_documents() -> ChildQuery<document_version::Entity> {
     ChildQuery::new(
         document_version::Entity::find(),
         ("document_versions", "document_id"),
-        vec![OrderTerm::desc(document_version::Column::Number)],
+        SortOrder::by_id("Document.versions", ("document_versions", "number"), true),
     )
 }
 
@@ -180,10 +192,7 @@ pub fn of_agreements(actor: &Actor) -> ChildQuery<document::Entity> {
         "agreement_documents",
         ("document_id", "agreement_id"),
         document::Column::Id,
-        vec![
-            OrderTerm::asc(document::Column::Title),
-            OrderTerm::asc(document::Column::Id),
-        ],
+        DocumentSort::Title.order("Agreement.documents", false),
     )
 }
 

@@ -31,7 +31,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::{
     DateRange,
     error::DomainResult,
-    listing::{ChildQuery, OrderTerm, paginate},
+    keyset::{KeyKind, SortOrder},
+    listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
@@ -60,6 +61,25 @@ pub enum ProjectSort {
     Code,
 }
 
+impl ProjectSort {
+    /// The order this sort stands for in `list` (which names it in cursors).
+    pub fn order(self, list: &'static str, descending: bool) -> SortOrder {
+        let (sort, column, kind) = match self {
+            Self::StartDate => ("startDate", "start_date", KeyKind::Date),
+            Self::Title => ("title", "title", KeyKind::Text),
+            Self::Code => ("code", "code", KeyKind::Text),
+        };
+        SortOrder::by(
+            list,
+            sort,
+            ("projects", column),
+            kind,
+            ("projects", "id"),
+            descending,
+        )
+    }
+}
+
 /// Lists projects, filtered and ordered.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -76,12 +96,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(search) = search_condition(project::Column::SearchText, filter.search.as_deref()) {
         cond = cond.add(search);
     }
-    let column = match sort {
-        ProjectSort::StartDate => project::Column::StartDate,
-        ProjectSort::Title => project::Column::Title,
-        ProjectSort::Code => project::Column::Code,
-    };
-    let order = OrderTerm::sorted(column, project::Column::Id, descending);
+    let order = sort.order("projects", descending);
     paginate(
         db,
         project::Entity::find().filter(cond),
@@ -123,10 +138,7 @@ pub fn of_owners() -> ChildQuery<project::Entity> {
     ChildQuery::new(
         project::Entity::find(),
         ("projects", "owner_id"),
-        vec![
-            OrderTerm::desc(project::Column::StartDate),
-            OrderTerm::desc(project::Column::Id),
-        ],
+        ProjectSort::StartDate.order("Organization.projects", true),
     )
 }
 
@@ -135,7 +147,7 @@ pub fn indicators_of_projects() -> ChildQuery<indicator::Entity> {
     ChildQuery::new(
         indicator::Entity::find(),
         ("indicators", "project_id"),
-        vec![OrderTerm::asc(indicator::Column::Id)],
+        SortOrder::by_id("Project.indicators", ("indicators", "id"), false),
     )
 }
 

@@ -193,7 +193,7 @@ impl Activity {
         before: Option<String>,
     ) -> ApiResult<Conn<Organization>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.activity_organizers,
@@ -240,7 +240,7 @@ impl Activity {
         before: Option<String>,
     ) -> ApiResult<Conn<Document>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
             &state.loaders.activity_documents,

@@ -71,7 +71,7 @@ impl DocumentQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Document>> {
         let state = state(ctx)?;
-        let args = page_args(ctx, first, after, last, before)?;
+        let args = page_args(ctx, first, after, last, before);
         let f = filter.unwrap_or_default();
         let filter = Filter {
             kinds: to_db(filter_list("filter.kinds", f.kinds)?),

@@ -79,13 +79,14 @@ impl Scale {
 }
 
 /// What every generator works with: where rows go, the one seeded random
-/// generator, the progress bar, the first day of the data and the table
-/// sizes.
+/// generator, the progress bar, the first day of the data, today (statuses
+/// must agree with the dates as of the load) and the table sizes.
 struct Generator {
     sink: Sink,
     rng: StdRng,
     bar: ProgressBar,
     base: NaiveDate,
+    today: NaiveDate,
     scale: Scale,
 }
 
@@ -146,6 +147,7 @@ pub async fn seed_synthetic(
         rng: StdRng::seed_from_u64(spec.seed),
         bar,
         base: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default(),
+        today: chrono::Utc::now().date_naive(),
         scale: Scale::new(n),
     };
 

@@ -1,0 +1,71 @@
+//! Indexes that serve every list order without a sort step. Lists are
+//! ordered by `(key, id)` in one direction; a nullable date key is
+//! `COALESCE(column, bound)` with a bound that puts undated rows last in
+//! that direction (the same expressions `domain::keyset` sorts on), so
+//! each nullable date gets one index per direction. The statements are the
+//! same on PostgreSQL and SQLite.
+
+use sea_orm_migration::prelude::*;
+
+/// See the module documentation.
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// (index, table, indexed expressions).
+const INDEXES: &[(&str, &str, &str)] = &[
+    (
+        "ix_agreements_start_date_asc",
+        "agreements",
+        "(COALESCE(start_date, '9999-12-31')), id",
+    ),
+    (
+        "ix_agreements_start_date_desc",
+        "agreements",
+        "(COALESCE(start_date, '0001-01-01')), id",
+    ),
+    (
+        "ix_agreements_end_date_asc",
+        "agreements",
+        "(COALESCE(end_date, '9999-12-31')), id",
+    ),
+    (
+        "ix_agreements_end_date_desc",
+        "agreements",
+        "(COALESCE(end_date, '0001-01-01')), id",
+    ),
+    (
+        "ix_documents_published_on_asc",
+        "documents",
+        "(COALESCE(published_on, '9999-12-31')), id",
+    ),
+    (
+        "ix_documents_published_on_desc",
+        "documents",
+        "(COALESCE(published_on, '0001-01-01')), id",
+    ),
+    ("ix_projects_title", "projects", "title, id"),
+    ("ix_projects_code", "projects", "code, id"),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table, expressions) in INDEXES {
+            m.get_connection()
+                .execute_unprepared(&format!(
+                    "CREATE INDEX IF NOT EXISTS {name} ON {table} ({expressions})"
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (name, _, _) in INDEXES {
+            m.get_connection()
+                .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+                .await?;
+        }
+        Ok(())
+    }
+}
