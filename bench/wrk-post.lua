@@ -3,6 +3,11 @@
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
+-- $AUTHORIZATION, when set, is sent as the Authorization header.
+local authorization = os.getenv("AUTHORIZATION")
+if authorization and authorization ~= "" then
+  wrk.headers["Authorization"] = authorization
+end
 local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
 wrk.body = f:read("*a")
 f:close()

@@ -4,6 +4,12 @@
 //! that direction (the same expressions `domain::keyset` sorts on), so
 //! each nullable date gets one index per direction. The statements are the
 //! same on PostgreSQL and SQLite.
+//!
+//! The `(visibility, id)` indexes go: the public's lists filter on
+//! `visibility = 'PUBLIC'` and SQLite (which keeps no statistics unless
+//! asked) chose them over the order's index, reading every public row and
+//! sorting it to return twenty. A scan of the order's index, skipping the
+//! non-public rows, stops after the page.
 
 use sea_orm_migration::prelude::*;
 
@@ -47,6 +53,13 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ("ix_projects_code", "projects", "code, id"),
 ];
 
+/// (index, table, columns) of the indexes this migration drops.
+const DROPPED: &[(&str, &str, &str)] = &[
+    ("ix_agreements_visibility", "agreements", "visibility, id"),
+    ("ix_documents_visibility", "documents", "visibility, id"),
+    ("ix_activities_visibility", "activities", "visibility, id"),
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -57,6 +70,11 @@ impl MigrationTrait for Migration {
                 ))
                 .await?;
         }
+        for (name, _, _) in DROPPED {
+            m.get_connection()
+                .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+                .await?;
+        }
         Ok(())
     }
 
@@ -64,6 +82,13 @@ impl MigrationTrait for Migration {
         for (name, _, _) in INDEXES {
             m.get_connection()
                 .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+                .await?;
+        }
+        for (name, table, columns) in DROPPED {
+            m.get_connection()
+                .execute_unprepared(&format!(
+                    "CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"
+                ))
                 .await?;
         }
         Ok(())

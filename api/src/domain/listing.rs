@@ -33,6 +33,21 @@ fn sought(select: &mut SelectStatement, order: &SortOrder, seek: &Seek) {
     order.select_position(select);
 }
 
+/// The statement that fetches the rows `seek` asks for of `select` in
+/// `order` (with their positions): what [`paginate`] runs, and what the
+/// plan tests check an index serves.
+pub fn page_statement<E: EntityTrait>(
+    select: Select<E>,
+    order: &SortOrder,
+    seek: &Seek,
+) -> SelectStatement {
+    let mut query = select.into_query();
+    sought(&mut query, order, seek);
+    order.order(&mut query, seek.backward);
+    query.limit(seek.fetch());
+    query
+}
+
 /// Fetches the page `args` asks for, in `order`. Counts the whole result
 /// only when the client asked for the total.
 pub async fn paginate<E, C>(
@@ -56,10 +71,7 @@ where
     if seek.size == 0 {
         return Ok(seek.page(order, Vec::new(), total));
     }
-    let mut query = select.into_query();
-    sought(&mut query, order, &seek);
-    order.order(&mut query, seek.backward);
-    query.limit(seek.fetch());
+    let query = page_statement(select, order, &seek);
     let mut rows = Vec::new();
     for row in db.query_all(&query).await? {
         rows.push((E::Model::from_query_result(&row, "")?, order.read(&row)?));

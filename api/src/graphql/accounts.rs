@@ -62,7 +62,7 @@ impl Membership {
     async fn user(&self, ctx: &Context<'_>) -> ApiResult<User> {
         state(ctx)?
             .loaders
-            .user
+            .user()
             .load_one(self.0.user_id)
             .await?
             .map(User)

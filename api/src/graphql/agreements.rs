@@ -99,7 +99,7 @@ impl Agreement {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.agreement_parties,
+            state.loaders.agreement_parties(),
             self.0.id,
             args,
             AgreementParty,
@@ -123,7 +123,7 @@ impl Agreement {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.agreement_activities,
+            state.loaders.agreement_activities(),
             self.0.id,
             args,
             Activity,
@@ -148,7 +148,7 @@ impl Agreement {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.agreement_documents,
+            state.loaders.agreement_documents(),
             self.0.id,
             args,
             Document,
@@ -253,7 +253,7 @@ impl AgreementQuery {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Agreement, "id")?;
         found(
-            state.loaders.agreement.load_one(id).await?,
+            state.loaders.agreement().load_one(id).await?,
             Agreement,
             "Agreement",
         )

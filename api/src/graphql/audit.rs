@@ -56,7 +56,7 @@ impl AuditEntry {
         let Some(id) = self.0.actor_user_id else {
             return Ok(None);
         };
-        Ok(state(ctx)?.loaders.user.load_one(id).await?.map(User))
+        Ok(state(ctx)?.loaders.user().load_one(id).await?.map(User))
     }
     /// The API token that acted, if one did.
     async fn api_token_id(&self) -> Option<ID> {

@@ -22,13 +22,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{
-    Request, Response, ServerError, ServerResult, ValidationResult, Value,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
-        NextValidation,
-    },
-};
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value};
 
 use super::{error::ErrorCode, guard::count_tokens};
 use crate::ratelimit::{Budgets, Charge, ClientKey};
@@ -45,18 +39,9 @@ pub struct Payer {
     pub key: ClientKey,
 }
 
-/// The schema extension that charges and reports costs.
-pub struct CostMeter;
-
-impl ExtensionFactory for CostMeter {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Meter::default())
-    }
-}
-
-/// One operation's metering.
+/// One operation's metering (a part of [`super::pipeline`]).
 #[derive(Default)]
-struct Meter {
+pub struct Meter {
     state: Mutex<Metered>,
 }
 
@@ -156,25 +141,9 @@ fn report(cost: Option<usize>, charge: Option<&Charge>) -> Value {
     Value::Object(fields)
 }
 
-#[async_trait::async_trait]
-impl Extension for Meter {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        let state = self.state();
-        if state.cost.is_some() || state.charge.is_some() {
-            response
-                .extensions
-                .insert("cost".to_owned(), report(state.cost, state.charge.as_ref()));
-        }
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+impl Meter {
+    /// Before parsing: finds the payer and charges the parse price.
+    pub fn admit(&self, request: &Request) -> ServerResult<()> {
         let Some(payer) = request
             .data
             .get(&std::any::TypeId::of::<Payer>())
@@ -189,23 +158,23 @@ impl Extension for Meter {
                 .set("code", ErrorCode::Internal.as_str());
             return Err(error);
         };
-        {
-            let mut state = self.state();
-            state.payer = Some(payer);
-            state.pay(1 + count_tokens(&request.query) / TOKENS_PER_POINT)?;
-        }
-        next.run(ctx, request).await
+        let mut state = self.state();
+        state.payer = Some(payer);
+        state.pay(1 + count_tokens(&request.query) / TOKENS_PER_POINT)
     }
 
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        self.state()
-            .pay(result.complexity)
-            .map_err(|refusal| vec![refusal])?;
-        Ok(result)
+    /// After validation: charges the operation's complexity.
+    pub fn charge(&self, validated: &ValidationResult) -> ServerResult<()> {
+        self.state().pay(validated.complexity)
+    }
+
+    /// Adds `extensions.cost` to the response.
+    pub fn report(&self, response: &mut Response) {
+        let state = self.state();
+        if state.cost.is_some() || state.charge.is_some() {
+            response
+                .extensions
+                .insert("cost".to_owned(), report(state.cost, state.charge.as_ref()));
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! through one of these, so the statements a request runs are bounded by the
 //! depth of its query, not by the number of rows it returns.
 
-use std::{collections::HashMap, marker::PhantomData, time::Duration};
+use std::{collections::HashMap, marker::PhantomData, sync::OnceLock, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{
@@ -245,104 +245,99 @@ where
     .delay(delay)
 }
 
-/// Every loader of one request, created with the request's actor so that
-/// visibility applies inside the batches too.
-pub struct Loaders {
-    /// Organizations by id.
-    pub organization: DataLoader<ById<organization::Model>>,
-    /// Agreements by id.
-    pub agreement: DataLoader<ById<agreement::Model>>,
-    /// Documents by id.
-    pub document: DataLoader<ById<document::Model>>,
-    /// Document versions by id.
-    pub document_version: DataLoader<ById<document_version::Model>>,
-    /// Activities by id.
-    pub activity: DataLoader<ById<activity::Model>>,
-    /// Projects by id.
-    pub project: DataLoader<ById<project::Model>>,
-    /// Indicators by id.
-    pub indicator: DataLoader<ById<indicator::Model>>,
-    /// Derived indicator values, as the actor may see them.
-    pub derived_values: DataLoader<DerivedValues>,
-    /// Users by id (callers check that the actor may see them).
-    pub user: DataLoader<ById<user::Model>>,
-    /// An organization's agreements.
-    pub organization_agreements: ChildLoaders<agreement::Entity>,
-    /// An organization's documents.
-    pub organization_documents: ChildLoaders<document::Entity>,
-    /// An organization's activities.
-    pub organization_activities: ChildLoaders<activity::Entity>,
-    /// An organization's projects.
-    pub organization_projects: ChildLoaders<project::Entity>,
-    /// An agreement's parties.
-    pub agreement_parties: ChildLoaders<agreement_party::Entity>,
-    /// An agreement's implementing activities.
-    pub agreement_activities: ChildLoaders<activity::Entity>,
-    /// An agreement's linked documents.
-    pub agreement_documents: ChildLoaders<document::Entity>,
-    /// An activity's organizers.
-    pub activity_organizers: ChildLoaders<organization::Entity>,
-    /// An activity's linked documents.
-    pub activity_documents: ChildLoaders<document::Entity>,
-    /// An activity's participation counts.
-    pub activity_participations: DataLoader<ChildLists<activity_participation::Entity>>,
-    /// A project's indicators.
-    pub project_indicators: ChildLoaders<indicator::Entity>,
-    /// A project's activities.
-    pub project_activities: ChildLoaders<activity::Entity>,
-    /// A document's tags.
-    pub document_tags: DataLoader<ChildLists<document_tag::Entity>>,
-    /// A document's versions.
-    pub document_versions: DataLoader<ChildLists<document_version::Entity>>,
-    /// An activity's pending co-organizer invitations.
-    pub activity_pending_organizers: DataLoader<ChildLists<activity_organizer::Entity>>,
-}
+/// Declares [`Loaders`]: one lazily built loader per line, with its
+/// accessor, made from the request's pool, actor and batch delay.
+macro_rules! request_loaders {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty = |$db:ident, $actor:ident, $d:ident| $make:expr;)*) => {
+        /// Every loader of one request, created on first use with the
+        /// request's actor (so that visibility applies inside the batches
+        /// too). A request builds only the loaders its query reaches: a
+        /// lookup does not pay for the relation queries a nested dashboard
+        /// needs.
+        pub struct Loaders {
+            db: DatabaseConnection,
+            actor: Actor,
+            delay: Duration,
+            $($name: OnceLock<$ty>,)*
+        }
 
-impl Loaders {
-    /// Fresh loaders for one request by `actor`; each waits `delay` to
-    /// gather a batch.
-    pub fn new(db: &DatabaseConnection, actor: &Actor, delay: Duration) -> Self {
-        let d = delay;
-        Self {
-            organization: by_id(db, actor, d),
-            agreement: by_id(db, actor, d),
-            document: by_id(db, actor, d),
-            document_version: by_id(db, actor, d),
-            activity: by_id(db, actor, d),
-            project: by_id(db, actor, d),
-            indicator: by_id(db, actor, d),
-            derived_values: DataLoader::new(
-                DerivedValues {
+        impl Loaders {
+            /// Loaders for one request by `actor`; each waits `delay` to
+            /// gather a batch.
+            pub fn new(db: &DatabaseConnection, actor: &Actor, delay: Duration) -> Self {
+                Self {
                     db: db.clone(),
                     actor: actor.clone(),
-                },
-                tokio::spawn,
-            )
-            .delay(d),
-            user: by_id(db, actor, d),
-            organization_agreements: ChildLoaders::new(db, d, agreements::of_organizations(actor)),
-            organization_documents: ChildLoaders::new(db, d, documents::of_owners(actor)),
-            organization_activities: ChildLoaders::new(db, d, activities::of_organizers(actor)),
-            organization_projects: ChildLoaders::new(db, d, results::of_owners()),
-            agreement_parties: ChildLoaders::new(db, d, agreements::parties_of_agreements()),
-            agreement_activities: ChildLoaders::new(db, d, activities::of_agreements(actor)),
-            agreement_documents: ChildLoaders::new(db, d, documents::of_agreements(actor)),
-            activity_organizers: ChildLoaders::new(
-                db,
-                d,
-                organizations::organizers_of_activities(),
-            ),
-            activity_documents: ChildLoaders::new(db, d, documents::of_activities(actor)),
-            activity_participations: lists(db, d, activities::participations_of_activities()),
-            project_indicators: ChildLoaders::new(db, d, results::indicators_of_projects()),
-            project_activities: ChildLoaders::new(db, d, activities::of_projects(actor)),
-            document_tags: lists(db, d, documents::tags_of_documents()),
-            document_versions: lists(db, d, documents::versions_of_documents()),
-            activity_pending_organizers: lists(
-                db,
-                d,
-                activities::pending_organizers_of_activities(),
-            ),
+                    delay,
+                    $($name: OnceLock::new(),)*
+                }
+            }
+
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> &$ty {
+                    self.$name.get_or_init(|| {
+                        let ($db, $actor, $d) = (&self.db, &self.actor, self.delay);
+                        let _ = $actor;
+                        $make
+                    })
+                }
+            )*
         }
-    }
+    };
+}
+
+request_loaders! {
+    /// Organizations by id.
+    organization: DataLoader<ById<organization::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Agreements by id.
+    agreement: DataLoader<ById<agreement::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Documents by id.
+    document: DataLoader<ById<document::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Document versions by id.
+    document_version: DataLoader<ById<document_version::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Activities by id.
+    activity: DataLoader<ById<activity::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Projects by id.
+    project: DataLoader<ById<project::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Indicators by id.
+    indicator: DataLoader<ById<indicator::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// Derived indicator values, as the actor may see them.
+    derived_values: DataLoader<DerivedValues> = |db, actor, d| DataLoader::new(
+        DerivedValues { db: db.clone(), actor: actor.clone() },
+        tokio::spawn,
+    )
+    .delay(d);
+    /// Users by id (callers check that the actor may see them).
+    user: DataLoader<ById<user::Model>> = |db, actor, d| by_id(db, actor, d);
+    /// An organization's agreements.
+    organization_agreements: ChildLoaders<agreement::Entity> = |db, actor, d| ChildLoaders::new(db, d, agreements::of_organizations(actor));
+    /// An organization's documents.
+    organization_documents: ChildLoaders<document::Entity> = |db, actor, d| ChildLoaders::new(db, d, documents::of_owners(actor));
+    /// An organization's activities.
+    organization_activities: ChildLoaders<activity::Entity> = |db, actor, d| ChildLoaders::new(db, d, activities::of_organizers(actor));
+    /// An organization's projects.
+    organization_projects: ChildLoaders<project::Entity> = |db, actor, d| ChildLoaders::new(db, d, results::of_owners());
+    /// An agreement's parties.
+    agreement_parties: ChildLoaders<agreement_party::Entity> = |db, actor, d| ChildLoaders::new(db, d, agreements::parties_of_agreements());
+    /// An agreement's implementing activities.
+    agreement_activities: ChildLoaders<activity::Entity> = |db, actor, d| ChildLoaders::new(db, d, activities::of_agreements(actor));
+    /// An agreement's linked documents.
+    agreement_documents: ChildLoaders<document::Entity> = |db, actor, d| ChildLoaders::new(db, d, documents::of_agreements(actor));
+    /// An activity's organizers.
+    activity_organizers: ChildLoaders<organization::Entity> = |db, actor, d| ChildLoaders::new(db, d, organizations::organizers_of_activities());
+    /// An activity's linked documents.
+    activity_documents: ChildLoaders<document::Entity> = |db, actor, d| ChildLoaders::new(db, d, documents::of_activities(actor));
+    /// An activity's participation counts.
+    activity_participations: DataLoader<ChildLists<activity_participation::Entity>> = |db, actor, d| lists(db, d, activities::participations_of_activities());
+    /// A project's indicators.
+    project_indicators: ChildLoaders<indicator::Entity> = |db, actor, d| ChildLoaders::new(db, d, results::indicators_of_projects());
+    /// A project's activities.
+    project_activities: ChildLoaders<activity::Entity> = |db, actor, d| ChildLoaders::new(db, d, activities::of_projects(actor));
+    /// A document's tags.
+    document_tags: DataLoader<ChildLists<document_tag::Entity>> = |db, actor, d| lists(db, d, documents::tags_of_documents());
+    /// A document's versions.
+    document_versions: DataLoader<ChildLists<document_version::Entity>> = |db, actor, d| lists(db, d, documents::versions_of_documents());
+    /// An activity's pending co-organizer invitations.
+    activity_pending_organizers: DataLoader<ChildLists<activity_organizer::Entity>> = |db, actor, d| lists(db, d, activities::pending_organizers_of_activities());
 }

@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod ordered;
 pub mod organization_mutations;
 pub mod organizations;
+pub mod pipeline;
 pub mod results;
 pub mod scalars;
 pub mod stats;
@@ -113,11 +114,8 @@ pub fn document_limits(config: &Config) -> guard::DocumentLimits {
 /// actor, the loaders, who pays) is added per request by the transport.
 pub fn build_schema(config: &Config) -> PactumSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        // The meter first: a document the guard refuses has paid for its
-        // reading already.
-        .extension(cost::CostMeter)
-        .extension(guard::DocumentGuard::new(document_limits(config)))
-        .extension(ordered::OrderedResponses)
+        // One extension: each installed one costs every field a hook.
+        .extension(pipeline::Pipeline::new(document_limits(config)))
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_depth.max(32))

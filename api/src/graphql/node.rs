@@ -47,37 +47,37 @@ async fn fetch(state: &RequestState, kind: NodeKind, id: i64) -> ApiResult<Optio
     let l = &state.loaders;
     Ok(match kind {
         NodeKind::Organization => l
-            .organization
+            .organization()
             .load_one(id)
             .await?
             .map(|m| Node::Organization(Organization(m))),
         NodeKind::Agreement => l
-            .agreement
+            .agreement()
             .load_one(id)
             .await?
             .map(|m| Node::Agreement(Agreement(m))),
         NodeKind::Document => l
-            .document
+            .document()
             .load_one(id)
             .await?
             .map(|m| Node::Document(Document(m))),
         NodeKind::DocumentVersion => l
-            .document_version
+            .document_version()
             .load_one(id)
             .await?
             .map(|m| Node::DocumentVersion(DocumentVersion(m))),
         NodeKind::Activity => l
-            .activity
+            .activity()
             .load_one(id)
             .await?
             .map(|m| Node::Activity(Activity(m))),
         NodeKind::Project => l
-            .project
+            .project()
             .load_one(id)
             .await?
             .map(|m| Node::Project(Project(m))),
         NodeKind::Indicator => l
-            .indicator
+            .indicator()
             .load_one(id)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),

@@ -5,69 +5,46 @@
 //! requests can come back with their keys in different orders. The GraphQL
 //! specification orders a response map by the query (CollectFields: first
 //! appearance of each response key, aliases and fragments expanded in
-//! place). This extension keeps the executed document and, once the
+//! place). [`Ordering`] keeps the executed document and, once the
 //! operation has run, sorts every object of `data` by that order, for
 //! queries and mutation payloads alike, on every transport.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use async_graphql::{
-    Name, Response, ServerResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    Name, Response, Value,
     parser::types::{
         DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet,
     },
     registry::{MetaType, MetaTypeName, Registry},
 };
 
-/// Installs [`Ordered`] on every request.
-pub struct OrderedResponses;
-
-impl ExtensionFactory for OrderedResponses {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Ordered::default())
-    }
-}
-
-/// One request's document, kept from parsing until its response is built.
+/// One request's document, kept from parsing until its response is built
+/// (a part of [`super::pipeline`]).
 #[derive(Default)]
-struct Ordered {
+pub struct Ordering {
     document: Mutex<Option<ExecutableDocument>>,
 }
 
-#[async_trait::async_trait]
-impl Extension for Ordered {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
+impl Ordering {
+    /// Keeps the parsed document.
+    pub fn keep(&self, document: &ExecutableDocument) {
         if let Ok(mut kept) = self.document.lock() {
             *kept = Some(document.clone());
         }
-        Ok(document)
     }
 
-    async fn execute(
+    /// Orders the response's `data` by the kept document.
+    pub fn apply(
         &self,
-        ctx: &ExtensionContext<'_>,
+        response: &mut Response,
         operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+        registry: &Registry,
+    ) {
         let document = self.document.lock().ok().and_then(|mut kept| kept.take());
         if let Some(document) = document {
-            order_response(
-                &mut response.data,
-                &document,
-                operation_name,
-                &ctx.schema_env.registry,
-            );
+            order_response(&mut response.data, &document, operation_name, registry);
         }
-        response
     }
 }
 

@@ -32,7 +32,7 @@ impl Organization {
     pub async fn referenced(state: &RequestState, id: i64) -> ApiResult<Self> {
         state
             .loaders
-            .organization
+            .organization()
             .load_one(id)
             .await?
             .map(Organization)
@@ -138,7 +138,7 @@ impl Organization {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.organization_agreements,
+            state.loaders.organization_agreements(),
             self.0.id,
             args,
             Agreement,
@@ -162,7 +162,7 @@ impl Organization {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.organization_documents,
+            state.loaders.organization_documents(),
             self.0.id,
             args,
             Document,
@@ -186,7 +186,7 @@ impl Organization {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.organization_activities,
+            state.loaders.organization_activities(),
             self.0.id,
             args,
             Activity,
@@ -210,7 +210,7 @@ impl Organization {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.organization_projects,
+            state.loaders.organization_projects(),
             self.0.id,
             args,
             Project,
@@ -275,7 +275,7 @@ impl OrganizationQuery {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Organization, "id")?;
         found(
-            state.loaders.organization.load_one(id).await?,
+            state.loaders.organization().load_one(id).await?,
             Organization,
             "Organization",
         )

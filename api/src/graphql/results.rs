@@ -90,7 +90,7 @@ impl Project {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.project_indicators,
+            state.loaders.project_indicators(),
             self.0.id,
             args,
             Indicator,
@@ -114,7 +114,7 @@ impl Project {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.project_activities,
+            state.loaders.project_activities(),
             self.0.id,
             args,
             Activity,
@@ -137,7 +137,7 @@ impl Indicator {
         };
         Ok(state(ctx)?
             .loaders
-            .derived_values
+            .derived_values()
             .load_one(key)
             .await?
             .unwrap_or(0.0))
@@ -190,7 +190,7 @@ impl Indicator {
         let state = state(ctx)?;
         state
             .loaders
-            .project
+            .project()
             .load_one(self.0.project_id)
             .await?
             .map(Project)
@@ -258,7 +258,7 @@ impl ResultsQuery {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Project, "id")?;
         found(
-            state.loaders.project.load_one(id).await?,
+            state.loaders.project().load_one(id).await?,
             Project,
             "Project",
         )

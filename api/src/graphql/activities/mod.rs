@@ -64,7 +64,7 @@ impl Activity {
     ) -> ApiResult<Vec<activity_participation::Model>> {
         Ok(state(ctx)?
             .loaders
-            .activity_participations
+            .activity_participations()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default())
@@ -144,7 +144,7 @@ impl Activity {
         };
         Ok(state(ctx)?
             .loaders
-            .agreement
+            .agreement()
             .load_one(id)
             .await?
             .map(Agreement))
@@ -154,7 +154,12 @@ impl Activity {
         let Some(id) = self.0.project_id else {
             return Ok(None);
         };
-        Ok(state(ctx)?.loaders.project.load_one(id).await?.map(Project))
+        Ok(state(ctx)?
+            .loaders
+            .project()
+            .load_one(id)
+            .await?
+            .map(Project))
     }
     /// Participation counts by organization and role.
     async fn participation(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
@@ -196,7 +201,7 @@ impl Activity {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.activity_organizers,
+            state.loaders.activity_organizers(),
             self.0.id,
             args,
             Organization,
@@ -214,7 +219,7 @@ impl Activity {
         let sees_all = member_of.contains(&self.0.owner_id);
         let rows = state
             .loaders
-            .activity_pending_organizers
+            .activity_pending_organizers()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
@@ -243,7 +248,7 @@ impl Activity {
         let args = page_args(ctx, first, after, last, before);
         child_connection(
             state,
-            &state.loaders.activity_documents,
+            state.loaders.activity_documents(),
             self.0.id,
             args,
             Document,

@@ -45,7 +45,7 @@ impl ActivityQuery {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Activity, "id")?;
         found(
-            state.loaders.activity.load_one(id).await?,
+            state.loaders.activity().load_one(id).await?,
             Activity,
             "Activity",
         )

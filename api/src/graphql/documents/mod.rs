@@ -41,7 +41,7 @@ impl Document {
     async fn version_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_version::Model>> {
         Ok(state(ctx)?
             .loaders
-            .document_versions
+            .document_versions()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default())
@@ -99,7 +99,7 @@ impl Document {
         let state = state(ctx)?;
         let tags = state
             .loaders
-            .document_tags
+            .document_tags()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
@@ -170,19 +170,24 @@ impl DocumentVersion {
             return Ok(None);
         };
         let state = state(ctx)?;
-        let Some(document) = state.loaders.document.load_one(self.0.document_id).await? else {
+        let Some(document) = state
+            .loaders
+            .document()
+            .load_one(self.0.document_id)
+            .await?
+        else {
             return Ok(None);
         };
         if !state.actor.member_of().contains(&document.owner_id) {
             return Ok(None);
         }
-        Ok(state.loaders.user.load_one(user_id).await?.map(User))
+        Ok(state.loaders.user().load_one(user_id).await?.map(User))
     }
     /// The document this is a version of.
     async fn document(&self, ctx: &Context<'_>) -> ApiResult<Document> {
         state(ctx)?
             .loaders
-            .document
+            .document()
             .load_one(self.0.document_id)
             .await?
             .map(Document)

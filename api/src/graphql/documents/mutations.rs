@@ -184,7 +184,7 @@ impl DocumentMutation {
         let document = match &version {
             Some(v) => s
                 .loaders
-                .document
+                .document()
                 .load_one(v.document_id)
                 .await?
                 .map(Document),
@@ -235,7 +235,7 @@ impl DocumentMutation {
         let agreement = match document {
             Some(_) => s
                 .loaders
-                .agreement
+                .agreement()
                 .load_one(agreement_id)
                 .await?
                 .map(Agreement),

@@ -45,7 +45,7 @@ impl DocumentQuery {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Document, "id")?;
         found(
-            state.loaders.document.load_one(id).await?,
+            state.loaders.document().load_one(id).await?,
             Document,
             "Document",
         )

@@ -21,13 +21,10 @@
 //! code `BAD_USER_INPUT` and the argument's path as `extensions.field`:
 //! they are the caller's mistakes, and say which input to fix.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use async_graphql::{
-    ErrorExtensionValues, Request, ServerError, ServerResult, ValidationResult,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
-    },
+    ErrorExtensionValues, Request, ServerError, ServerResult,
     parser::types::{
         DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
     },
@@ -526,55 +523,6 @@ pub fn code_input_error(mut error: ServerError) -> ServerError {
     coded(error, ErrorCode::BadUserInput, |ext| {
         ext.set("field", field)
     })
-}
-
-/// The schema extension that applies the guard to every request.
-pub struct DocumentGuard {
-    limits: Arc<DocumentLimits>,
-}
-
-impl DocumentGuard {
-    /// A guard enforcing `limits`.
-    pub fn new(limits: DocumentLimits) -> Self {
-        Self {
-            limits: Arc::new(limits),
-        }
-    }
-}
-
-impl ExtensionFactory for DocumentGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension {
-            limits: Arc::clone(&self.limits),
-        })
-    }
-}
-
-struct GuardExtension {
-    limits: Arc<DocumentLimits>,
-}
-
-#[async_trait::async_trait]
-impl Extension for GuardExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        guard_request(&mut request, &self.limits)?;
-        next.run(ctx, request).await
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(code_input_error).collect())
-    }
 }
 
 #[cfg(test)]
