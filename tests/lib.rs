@@ -215,6 +215,12 @@ impl TestApp {
 
     /// SQL statements the server has run so far (from `/metrics`).
     pub async fn statements(&self) -> u64 {
+        self.metric("pactum_db_statements_total").await
+    }
+
+    /// The value of the counter exported as `series` (name and labels, as
+    /// `/metrics` writes them).
+    pub async fn metric(&self, series: &str) -> u64 {
         let text = self
             .client
             .get(format!("{}/metrics", self.address))
@@ -225,10 +231,10 @@ impl TestApp {
             .await
             .expect("metrics body");
         text.lines()
-            .find_map(|line| line.strip_prefix("pactum_db_statements_total "))
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
             .and_then(|v| v.trim().parse::<f64>().ok())
             .map(|v| v as u64)
-            .expect("statement counter exported")
+            .unwrap_or_else(|| panic!("{series} exported"))
     }
 }
 

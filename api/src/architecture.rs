@@ -32,6 +32,7 @@ const ROOMS: &[(&str, &[&str])] = &[
             "domain",
             "error_code",
             "ids",
+            "metrics",
             "ratelimit",
             "storage",
         ],

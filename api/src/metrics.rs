@@ -19,6 +19,8 @@ pub struct Metrics {
     pub graphql_errors: IntCounterVec,
     /// SQL statements sent to the database.
     pub db_statements: IntCounter,
+    /// Relation loads answered by a query plan and by a DataLoader batch.
+    pub relation_loads: RelationLoads,
     /// Mails waiting to be sent (PENDING), as last counted by the worker.
     pub mail_queue_depth: IntGauge,
     /// Mails the SMTP server (or the mail directory) accepted.
@@ -55,6 +57,18 @@ impl Metrics {
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(graphql_errors.clone()))?;
         registry.register(Box::new(db_statements.clone()))?;
+        let loads = IntCounterVec::new(
+            Opts::new(
+                "graphql_relation_loads_total",
+                "Relations resolved from a query plan (planned) or a DataLoader (batched)",
+            ),
+            &["path"],
+        )?;
+        registry.register(Box::new(loads.clone()))?;
+        let relation_loads = RelationLoads {
+            planned: loads.with_label_values(&["planned"]),
+            batched: loads.with_label_values(&["batched"]),
+        };
         let mail_queue_depth = IntGauge::new("mail_queue_depth", "Alert mails waiting to be sent")?;
         let mail_sent = IntCounter::new("mail_sent_total", "Alert mails accepted for delivery")?;
         let mail_retried = IntCounter::new(
@@ -72,6 +86,7 @@ impl Metrics {
             http_duration,
             graphql_errors,
             db_statements,
+            relation_loads,
             mail_queue_depth,
             mail_sent,
             mail_retried,
@@ -86,6 +101,27 @@ impl Metrics {
             tracing::error!(%err, "cannot encode metrics");
         }
         String::from_utf8_lossy(&buffer).into_owned()
+    }
+}
+
+/// How each resolver's related rows arrived: ready from the query plan, or
+/// from a DataLoader batch (a planned query should show no batches).
+#[derive(Clone)]
+pub struct RelationLoads {
+    /// Rows a plan had loaded ahead.
+    pub planned: IntCounter,
+    /// Rows a DataLoader fetched.
+    pub batched: IntCounter,
+}
+
+impl RelationLoads {
+    /// Counts one load.
+    pub fn note(&self, planned: bool) {
+        if planned {
+            self.planned.inc();
+        } else {
+            self.batched.inc();
+        }
     }
 }
 

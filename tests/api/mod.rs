@@ -22,6 +22,7 @@ mod matrix;
 mod members;
 mod organization_writes;
 mod pagination;
+mod planning;
 mod plans;
 mod rate_limits;
 mod results_writes;

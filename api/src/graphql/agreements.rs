@@ -304,6 +304,7 @@ impl AgreementQuery {
             state.limits,
         )
         .await?;
+        super::plan::agreements(state, super::plan::nodes(ctx), page.items.clone()).await;
         Ok(connection(page, Agreement))
     }
 }

@@ -132,18 +132,14 @@ where
 {
     let seek = args.seek(&loaders.order, state.limits)?;
     let total = if args.with_total {
-        Some(loaders.counts.load_one(parent).await?.unwrap_or(0))
+        Some(loaders.count(parent).await?)
     } else {
         None
     };
     let rows = if seek.size == 0 {
         Vec::new()
     } else {
-        loaders
-            .pages
-            .load_one((parent, seek.clone()))
-            .await?
-            .unwrap_or_default()
+        loaders.page(parent, &seek).await?
     };
     Ok(connection(seek.page(&loaders.order, rows, total), node))
 }

@@ -8,7 +8,10 @@ use super::{
     error::{ApiError, ApiResult},
     loaders::Loaders,
 };
-use crate::domain::{actor::Actor, pagination::PageLimits};
+use crate::{
+    domain::{actor::Actor, pagination::PageLimits},
+    metrics::RelationLoads,
+};
 
 /// Request-scoped state, inserted into each GraphQL request's data.
 pub struct RequestState {
@@ -24,14 +27,15 @@ pub struct RequestState {
 
 impl RequestState {
     /// State for one request by `actor`; loaders gather batches for
-    /// `batch_delay`.
+    /// `batch_delay` and count their loads in `loads`.
     pub fn new(
         db: DatabaseConnection,
         actor: Actor,
         limits: PageLimits,
         batch_delay: std::time::Duration,
+        loads: &RelationLoads,
     ) -> Self {
-        let loaders = Loaders::new(&db, &actor, batch_delay);
+        let loaders = Loaders::new(&db, &actor, batch_delay, loads);
         Self {
             db,
             actor,

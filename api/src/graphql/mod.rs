@@ -29,6 +29,7 @@ pub mod ordered;
 pub mod organization_mutations;
 pub mod organizations;
 pub mod pipeline;
+pub mod plan;
 pub mod results;
 pub mod scalars;
 pub mod stats;

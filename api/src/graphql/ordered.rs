@@ -70,7 +70,8 @@ pub fn order_response(
         OperationType::Subscription => registry.subscription_type.as_deref(),
     };
     let walker = Walker { document, registry };
-    walker.value(data, &[(&operation.selection_set.node, root)]);
+    let shape = walker.shape(&[(&operation.selection_set.node, root)]);
+    shape.apply(data);
 }
 
 /// A selection set and the type its fields are looked up on (`None` when
@@ -85,42 +86,60 @@ struct Walker<'a> {
     registry: &'a Registry,
 }
 
-impl<'a> Walker<'a> {
-    fn value(&self, value: &mut Value, sets: &[Scoped<'a>]) {
+/// The response keys of one selection in order, each with the shape of
+/// its value: computed once per selection, then applied to every object it
+/// produced (a list of a thousand nodes shares one shape).
+struct Shape<'a> {
+    keys: Vec<(&'a Name, Option<Shape<'a>>)>,
+}
+
+impl Shape<'_> {
+    fn apply(&self, value: &mut Value) {
         match value {
             Value::List(items) => {
                 for item in items {
-                    self.value(item, sets);
+                    self.apply(item);
                 }
             }
             Value::Object(map) => {
-                let mut collected = Collected::new();
-                for (set, on) in sets {
-                    self.collect(set, *on, &mut collected, 0);
-                }
                 let position = |key: &Name| {
-                    collected
+                    self.keys
                         .iter()
                         .position(|(k, _)| *k == key)
                         .unwrap_or(usize::MAX)
                 };
                 map.sort_by(|a, _, b, _| position(a).cmp(&position(b)));
-                for (key, fields) in &collected {
-                    let Some(child) = map.get_mut(*key) else {
-                        continue;
-                    };
-                    let subsets: Vec<Scoped<'a>> = fields
-                        .iter()
-                        .filter(|(field, _)| !field.selection_set.node.items.is_empty())
-                        .map(|(field, on)| (&field.selection_set.node, self.field_type(*on, field)))
-                        .collect();
-                    if !subsets.is_empty() {
-                        self.value(child, &subsets);
+                for (key, shape) in &self.keys {
+                    if let (Some(shape), Some(child)) = (shape, map.get_mut(*key)) {
+                        shape.apply(child);
                     }
                 }
             }
             _ => {}
         }
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// The shape of what `sets` select. The guard has bounded the expanded
+    /// selection (fragments counted at every use) before this runs.
+    fn shape(&self, sets: &[Scoped<'a>]) -> Shape<'a> {
+        let mut collected = Collected::new();
+        for (set, on) in sets {
+            self.collect(set, *on, &mut collected, 0);
+        }
+        let keys = collected
+            .into_iter()
+            .map(|(key, fields)| {
+                let subsets: Vec<Scoped<'a>> = fields
+                    .iter()
+                    .filter(|(field, _)| !field.selection_set.node.items.is_empty())
+                    .map(|(field, on)| (&field.selection_set.node, self.field_type(*on, field)))
+                    .collect();
+                (key, (!subsets.is_empty()).then(|| self.shape(&subsets)))
+            })
+            .collect();
+        Shape { keys }
     }
 
     /// CollectFields: each response key at its first appearance, fragments

@@ -268,17 +268,22 @@ impl ListOrder for OrganizationOrder {
 #[derive(Default)]
 pub struct OrganizationQuery;
 
+/// Plans what a single organization's selection reaches.
+async fn plan_one(ctx: &Context<'_>, state: &RequestState, model: &Option<organization::Model>) {
+    if let Some(model) = model {
+        super::plan::organizations(state, ctx.look_ahead(), vec![model.clone()]).await;
+    }
+}
+
 #[Object]
 impl OrganizationQuery {
     /// One organization by ID; NOT_FOUND if there is none.
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Organization>> {
         let state = state(ctx)?;
         let id = ids::decode(&id, NodeKind::Organization, "id")?;
-        found(
-            state.loaders.organization().load_one(id).await?,
-            Organization,
-            "Organization",
-        )
+        let model = state.loaders.organization().load_one(id).await?;
+        plan_one(ctx, state, &model).await;
+        found(model, Organization, "Organization")
     }
 
     /// One organization by its slug; NOT_FOUND if there is none.
@@ -288,11 +293,9 @@ impl OrganizationQuery {
         slug: String,
     ) -> ApiResult<Option<Organization>> {
         let state = state(ctx)?;
-        found(
-            domain::by_slug(&state.db, &slug).await?,
-            Organization,
-            "Organization",
-        )
+        let model = domain::by_slug(&state.db, &slug).await?;
+        plan_one(ctx, state, &model).await;
+        found(model, Organization, "Organization")
     }
 
     /// Institutions and NGOs, filtered, searched and ordered (by name by
@@ -324,6 +327,7 @@ impl OrganizationQuery {
         };
         let (sort, descending) = sort_of(order_by, OrganizationSort::Name, OrderDirection::Asc);
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
+        super::plan::organizations(state, super::plan::nodes(ctx), page.items.clone()).await;
         Ok(connection(page, Organization))
     }
 }

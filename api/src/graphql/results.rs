@@ -293,6 +293,7 @@ impl ResultsQuery {
         };
         let (sort, descending) = sort_of(order_by, ProjectSort::StartDate, OrderDirection::Desc);
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
+        super::plan::projects(state, super::plan::nodes(ctx), page.items.clone()).await;
         Ok(connection(page, Project))
     }
 }

@@ -318,6 +318,7 @@ async fn execute_one(
             caller.actor.clone(),
             limits,
             std::time::Duration::from_micros(state.config.dataloader_delay_micros),
+            &state.metrics.relation_loads,
         ))
         .data(state.files.clone())
         .data(Payer {

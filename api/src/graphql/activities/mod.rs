@@ -65,9 +65,8 @@ impl Activity {
         Ok(state(ctx)?
             .loaders
             .activity_participations()
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default())
+            .of(self.0.id)
+            .await?)
     }
 }
 
@@ -220,9 +219,8 @@ impl Activity {
         let rows = state
             .loaders
             .activity_pending_organizers()
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+            .of(self.0.id)
+            .await?;
         let mut out = Vec::new();
         for row in rows {
             if sees_all || member_of.contains(&row.organization_id) {

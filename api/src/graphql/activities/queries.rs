@@ -101,6 +101,12 @@ impl ActivityQuery {
             state.limits,
         )
         .await?;
+        crate::graphql::plan::activities(
+            state,
+            crate::graphql::plan::nodes(ctx),
+            page.items.clone(),
+        )
+        .await;
         Ok(connection(page, Activity))
     }
 }

@@ -42,9 +42,8 @@ impl Document {
         Ok(state(ctx)?
             .loaders
             .document_versions()
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default())
+            .of(self.0.id)
+            .await?)
     }
 }
 
@@ -97,12 +96,7 @@ impl Document {
     /// Tags, alphabetically.
     async fn tags(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let state = state(ctx)?;
-        let tags = state
-            .loaders
-            .document_tags()
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let tags = state.loaders.document_tags().of(self.0.id).await?;
         Ok(tags.into_iter().map(|t| t.tag).collect())
     }
     /// Every uploaded file, newest first.

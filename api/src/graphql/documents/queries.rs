@@ -92,6 +92,12 @@ impl DocumentQuery {
             state.limits,
         )
         .await?;
+        crate::graphql::plan::documents(
+            state,
+            crate::graphql::plan::nodes(ctx),
+            page.items.clone(),
+        )
+        .await;
         Ok(connection(page, Document))
     }
 }
