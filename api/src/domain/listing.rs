@@ -1,15 +1,16 @@
 //! Paging machinery shared by every list: a top-level page is one SELECT
 //! of the next rows past a position (and a COUNT only when the total is
-//! asked for); a page of children for many parents at once (what the
-//! DataLoaders ask for) is one SELECT with `ROW_NUMBER() OVER (PARTITION BY
-//! parent ...)` and one grouped COUNT, whatever the number of parents. That
+//! asked for); a page of children for many parents at once (what the plan
+//! and the DataLoaders ask for) is one SELECT (a LATERAL subquery per parent
+//! on PostgreSQL, `ROW_NUMBER() OVER (PARTITION BY parent ...)` on SQLite)
+//! and one grouped COUNT, whatever the number of parents. That
 //! is what keeps a request's statement count bounded by its depth.
 
 use std::collections::HashMap;
 
 use sea_orm::{
-    ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QuerySelect,
-    QueryTrait, Select,
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait, Select,
     sea_query::{
         Alias, Asterisk, ColumnRef, Expr, ExprTrait, Query, SelectStatement, WindowStatement,
     },
@@ -162,6 +163,60 @@ where
         parents: &[i64],
         seek: &Seek,
     ) -> DomainResult<HashMap<i64, Vec<(E::Model, Position)>>> {
+        let mut out: HashMap<i64, Vec<(E::Model, Position)>> = HashMap::new();
+        if parents.is_empty() {
+            return Ok(out);
+        }
+        let statement = match db.get_database_backend() {
+            DbBackend::Postgres => self.lateral_pages(parents, seek),
+            _ => self.windowed_pages(parents, seek),
+        };
+        for row in db.query_all(&statement).await? {
+            let parent: i64 = row.try_get("", "__parent")?;
+            let model = E::Model::from_query_result(&row, "")?;
+            out.entry(parent)
+                .or_default()
+                .push((model, self.order.read(&row)?));
+        }
+        Ok(out)
+    }
+
+    /// PostgreSQL: one LATERAL subquery per parent (`FROM (VALUES …)
+    /// parents CROSS JOIN LATERAL (… LIMIT n)`), each reaching its own rows
+    /// through the parent's index. The planner does not turn a window over
+    /// `parent IN (…)` into that on small tables: it scans and sorts them.
+    fn lateral_pages(&self, parents: &[i64], seek: &Seek) -> SelectStatement {
+        let parent = (Alias::new("parents"), Alias::new("column1"));
+        let mut page = self
+            .select
+            .clone()
+            .filter(self.parent_expr().equals(parent.clone()))
+            .into_query();
+        sought(&mut page, &self.order, seek);
+        let mut rank = WindowStatement::new();
+        self.order.order_window(&mut rank, seek.backward);
+        page.expr_window_as(Expr::cust("ROW_NUMBER()"), rank, Alias::new("__rn"));
+        self.order.order(&mut page, seek.backward);
+        page.limit(seek.fetch());
+        let mut outer = Query::select();
+        outer
+            .column((Alias::new("paged"), Asterisk))
+            .expr_as(Expr::col(parent), Alias::new("__parent"))
+            .from_values(parents.iter().copied(), Alias::new("parents"))
+            .join_lateral(
+                JoinType::InnerJoin,
+                page,
+                Alias::new("paged"),
+                Expr::cust("TRUE"),
+            )
+            .order_by(Alias::new("__parent"), Order::Asc)
+            .order_by(Alias::new("__rn"), Order::Asc);
+        outer
+    }
+
+    /// Elsewhere (SQLite has no LATERAL): `ROW_NUMBER() OVER (PARTITION BY
+    /// parent …)` over all the parents' children, cut at the page size.
+    fn windowed_pages(&self, parents: &[i64], seek: &Seek) -> SelectStatement {
         let mut inner = self.for_parents(parents).into_query();
         sought(&mut inner, &self.order, seek);
         inner.expr_as(self.parent_expr(), Alias::new("__parent"));
@@ -175,15 +230,7 @@ where
             .and_where(Expr::col(Alias::new("__rn")).lte(seek.fetch() as i64))
             .order_by(Alias::new("__parent"), Order::Asc)
             .order_by(Alias::new("__rn"), Order::Asc);
-        let mut out: HashMap<i64, Vec<(E::Model, Position)>> = HashMap::new();
-        for row in db.query_all(&outer).await? {
-            let parent: i64 = row.try_get("", "__parent")?;
-            let model = E::Model::from_query_result(&row, "")?;
-            out.entry(parent)
-                .or_default()
-                .push((model, self.order.read(&row)?));
-        }
-        Ok(out)
+        outer
     }
 
     /// Every child of each parent, in order (for short lists).
