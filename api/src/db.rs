@@ -9,6 +9,13 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::{config::Config, metrics::Metrics};
 
+/// How long a pooled connection may sit idle before it is pinged on its way
+/// out of the pool. sqlx pings on every checkout by default: one more round
+/// trip for each statement, and a nested read sends three or four. A
+/// connection busy a moment ago is alive; one idle this long may have been
+/// dropped by the server, a proxy or a firewall.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// Connects to the configured database and hooks the statement counter.
 pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConnection, DbErr> {
     let url = config.database_url();
@@ -23,6 +30,7 @@ pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConne
         .max_connections(config.database_max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

@@ -70,7 +70,7 @@ where
     )
     .await
     .expect("first page");
-    let cursor = first.cursors.first().cloned();
+    let cursor = first.cursors.first().map(|c| c.encode());
     assert!(cursor.is_some(), "{name}: the demo has rows to page");
     let pages = [
         PageArgs {

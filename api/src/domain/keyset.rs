@@ -9,6 +9,8 @@
 //! one from another list or order is refused, so a client cannot page
 //! one ordering with another's positions.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     QueryResult, Value,
@@ -173,12 +175,23 @@ impl SortOrder {
 
     /// The opaque cursor of `position` in this order.
     pub fn cursor(&self, position: &Position) -> String {
-        let key = position
-            .key
-            .as_ref()
-            .map(KeyValue::encode)
-            .unwrap_or_default();
-        ids::opaque(&format!("{}|{}|{key}", self.tag(), position.id))
+        self.cursors(vec![position.clone()])
+            .pop()
+            .map(|c| c.encode())
+            .unwrap_or_default()
+    }
+
+    /// The cursors of rows at `positions`, encoded only when asked for
+    /// (most queries select no `cursor`, and a page has many rows).
+    pub fn cursors(&self, positions: Vec<Position>) -> Vec<RowCursor> {
+        let tag: Arc<str> = self.tag().into();
+        positions
+            .into_iter()
+            .map(|position| RowCursor {
+                tag: Arc::clone(&tag),
+                position,
+            })
+            .collect()
     }
 
     /// The position `cursor` (the `field` argument) stands for; a cursor
@@ -277,6 +290,26 @@ impl SortOrder {
             key,
             id: row.try_get("", "__id")?,
         })
+    }
+}
+
+/// One row's cursor, not yet encoded: its list's tag and its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowCursor {
+    tag: Arc<str>,
+    position: Position,
+}
+
+impl RowCursor {
+    /// The opaque text a client sends back as `after` or `before`.
+    pub fn encode(&self) -> String {
+        let key = self
+            .position
+            .key
+            .as_ref()
+            .map(KeyValue::encode)
+            .unwrap_or_default();
+        ids::opaque(&format!("{}|{}|{key}", self.tag, self.position.id))
     }
 }
 

@@ -2,7 +2,8 @@
 //! of the next rows past a position (and a COUNT only when the total is
 //! asked for); a page of children for many parents at once (what the plan
 //! and the DataLoaders ask for) is one SELECT (a LATERAL subquery per parent
-//! on PostgreSQL, `ROW_NUMBER() OVER (PARTITION BY parent ...)` on SQLite)
+//! of an id array on PostgreSQL, `ROW_NUMBER() OVER (PARTITION BY parent
+//! ...)` on SQLite)
 //! and one grouped COUNT, whatever the number of parents. That
 //! is what keeps a request's statement count bounded by its depth.
 
@@ -12,13 +13,15 @@ use sea_orm::{
     ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
     QueryFilter, QuerySelect, QueryTrait, Select,
     sea_query::{
-        Alias, Asterisk, ColumnRef, Expr, ExprTrait, Query, SelectStatement, WindowStatement,
+        Alias, Asterisk, ColumnRef, Expr, ExprTrait, Func, Query, SelectStatement, WindowStatement,
     },
 };
 
 use super::{
     error::DomainResult,
+    id_list,
     keyset::{Position, SortOrder},
+    one_of,
     pagination::{Page, PageArgs, PageLimits, Seek},
 };
 
@@ -127,10 +130,52 @@ where
         Expr::col(self.parent.clone())
     }
 
-    fn for_parents(&self, parents: &[i64]) -> Select<E> {
+    fn for_parents(&self, backend: DbBackend, parents: &[i64]) -> Select<E> {
         self.select
             .clone()
-            .filter(self.parent_expr().is_in(parents.iter().copied()))
+            .filter(one_of(backend, self.parent_expr(), parents))
+    }
+
+    /// The children of one parent, the `parents."parents"` column of
+    /// [`Self::per_parent`].
+    fn of_one_parent(&self) -> SelectStatement {
+        let parent = (Alias::new("parents"), Alias::new("parents"));
+        self.select
+            .clone()
+            .filter(self.parent_expr().equals(parent))
+            .into_query()
+    }
+
+    /// PostgreSQL: `child` (built on [`Self::of_one_parent`]) run once per
+    /// parent, `FROM unnest($1) parents CROSS JOIN LATERAL (child)`, each
+    /// run reaching its own rows through the parent's index, in parent
+    /// order then `then` (a column of `child`). The planner does not turn
+    /// a window or a sort over `parent IN (…)` into that on small tables:
+    /// it scans and sorts them.
+    fn per_parent(parents: &[i64], child: SelectStatement, then: &str) -> SelectStatement {
+        let mut outer = Query::select();
+        outer
+            .column((Alias::new("paged"), Asterisk))
+            .expr_as(
+                Expr::col((Alias::new("parents"), Alias::new("parents"))),
+                Alias::new("__parent"),
+            )
+            .from_function(
+                Func::cust(Alias::new("unnest")).arg(Expr::cust_with_expr(
+                    "CAST($1 AS bigint[])",
+                    id_list(parents),
+                )),
+                Alias::new("parents"),
+            )
+            .join_lateral(
+                JoinType::InnerJoin,
+                child,
+                Alias::new("paged"),
+                Expr::cust("TRUE"),
+            )
+            .order_by(Alias::new("__parent"), Order::Asc)
+            .order_by(Alias::new(then), Order::Asc);
+        outer
     }
 
     /// How many children each parent has (parents with none are absent).
@@ -140,7 +185,7 @@ where
         parents: &[i64],
     ) -> DomainResult<HashMap<i64, u64>> {
         let rows: Vec<(i64, i64)> = self
-            .for_parents(parents)
+            .for_parents(db.get_database_backend(), parents)
             .select_only()
             .column_as(self.parent_expr(), "parent_id")
             .column_as(Expr::col(Asterisk).count(), "n")
@@ -181,43 +226,23 @@ where
         Ok(out)
     }
 
-    /// PostgreSQL: one LATERAL subquery per parent (`FROM (VALUES …)
-    /// parents CROSS JOIN LATERAL (… LIMIT n)`), each reaching its own rows
-    /// through the parent's index. The planner does not turn a window over
-    /// `parent IN (…)` into that on small tables: it scans and sorts them.
+    /// PostgreSQL: the page of each parent as a LATERAL subquery
+    /// ([`Self::per_parent`]).
     fn lateral_pages(&self, parents: &[i64], seek: &Seek) -> SelectStatement {
-        let parent = (Alias::new("parents"), Alias::new("column1"));
-        let mut page = self
-            .select
-            .clone()
-            .filter(self.parent_expr().equals(parent.clone()))
-            .into_query();
+        let mut page = self.of_one_parent();
         sought(&mut page, &self.order, seek);
         let mut rank = WindowStatement::new();
         self.order.order_window(&mut rank, seek.backward);
         page.expr_window_as(Expr::cust("ROW_NUMBER()"), rank, Alias::new("__rn"));
         self.order.order(&mut page, seek.backward);
         page.limit(seek.fetch());
-        let mut outer = Query::select();
-        outer
-            .column((Alias::new("paged"), Asterisk))
-            .expr_as(Expr::col(parent), Alias::new("__parent"))
-            .from_values(parents.iter().copied(), Alias::new("parents"))
-            .join_lateral(
-                JoinType::InnerJoin,
-                page,
-                Alias::new("paged"),
-                Expr::cust("TRUE"),
-            )
-            .order_by(Alias::new("__parent"), Order::Asc)
-            .order_by(Alias::new("__rn"), Order::Asc);
-        outer
+        Self::per_parent(parents, page, "__rn")
     }
 
     /// Elsewhere (SQLite has no LATERAL): `ROW_NUMBER() OVER (PARTITION BY
     /// parent …)` over all the parents' children, cut at the page size.
     fn windowed_pages(&self, parents: &[i64], seek: &Seek) -> SelectStatement {
-        let mut inner = self.for_parents(parents).into_query();
+        let mut inner = self.for_parents(DbBackend::Sqlite, parents).into_query();
         sought(&mut inner, &self.order, seek);
         inner.expr_as(self.parent_expr(), Alias::new("__parent"));
         let mut window = WindowStatement::partition_by(self.parent.clone());
@@ -239,12 +264,27 @@ where
         db: &C,
         parents: &[i64],
     ) -> DomainResult<HashMap<i64, Vec<E::Model>>> {
-        let mut query = self.for_parents(parents).into_query();
-        query.expr_as(self.parent_expr(), Alias::new("__parent"));
-        query.order_by_expr(self.parent_expr(), Order::Asc);
-        self.order.order(&mut query, false);
         let mut out: HashMap<i64, Vec<E::Model>> = HashMap::new();
-        for row in db.query_all(&query).await? {
+        if parents.is_empty() {
+            return Ok(out);
+        }
+        let statement = match db.get_database_backend() {
+            DbBackend::Postgres => {
+                let mut children = self.of_one_parent();
+                let mut rank = WindowStatement::new();
+                self.order.order_window(&mut rank, false);
+                children.expr_window_as(Expr::cust("ROW_NUMBER()"), rank, Alias::new("__rn"));
+                Self::per_parent(parents, children, "__rn")
+            }
+            backend => {
+                let mut query = self.for_parents(backend, parents).into_query();
+                query.expr_as(self.parent_expr(), Alias::new("__parent"));
+                query.order_by_expr(self.parent_expr(), Order::Asc);
+                self.order.order(&mut query, false);
+                query
+            }
+        };
+        for row in db.query_all(&statement).await? {
             let parent: i64 = row.try_get("", "__parent")?;
             out.entry(parent)
                 .or_default()

@@ -5,7 +5,7 @@
 
 use super::{
     error::{DomainError, DomainResult},
-    keyset::{Position, SortOrder},
+    keyset::{Position, RowCursor, SortOrder},
 };
 
 /// Page-size bounds from the configuration.
@@ -55,7 +55,7 @@ pub struct Page<T> {
     /// The rows, in order.
     pub items: Vec<T>,
     /// Each row's cursor.
-    pub cursors: Vec<String>,
+    pub cursors: Vec<RowCursor>,
     /// Rows exist before the page.
     pub has_previous: bool,
     /// Rows exist after the page.
@@ -154,10 +154,8 @@ impl Seek {
             rows.drain(..rows.len() - keep);
             has_previous = true;
         }
-        let (items, cursors) = rows
-            .into_iter()
-            .map(|(item, position)| (item, order.cursor(&position)))
-            .unzip();
+        let (items, positions) = rows.into_iter().unzip();
+        let cursors = order.cursors(positions);
         Page {
             items,
             cursors,
@@ -247,7 +245,7 @@ mod tests {
         let page = seek.page(&order(), rows(&[4]), None);
         let after = PageArgs {
             first: Some(5),
-            after: page.cursors.first().cloned(),
+            after: page.cursors.first().map(RowCursor::encode),
             ..Default::default()
         };
         let next = after.seek(&order(), LIMITS).ok();

@@ -12,7 +12,10 @@ use super::{
     error::{ApiError, ApiResult},
     loaders::ChildLoaders,
 };
-use crate::domain::pagination::{Page, PageArgs};
+use crate::domain::{
+    keyset::RowCursor,
+    pagination::{Page, PageArgs},
+};
 
 /// Page size assumed by the complexity weights when neither `first` nor
 /// `last` is given (the default page size).
@@ -43,20 +46,22 @@ pub fn list_cost(items: usize, child_complexity: usize) -> usize {
     items.saturating_mul(child_complexity).min(MAX_FIELD_COST)
 }
 
-/// A row's cursor: opaque text made (and checked) by the list's
-/// [`crate::domain::keyset::SortOrder`].
+/// A row's cursor, encoded (by the list's
+/// [`crate::domain::keyset::SortOrder`]) only when a client selects it.
+/// Cursors come back in as plain `after`/`before` strings, which the list
+/// checks, so this type is never decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor(pub String);
+pub struct Cursor(RowCursor);
 
 impl CursorType for Cursor {
-    type Error = std::convert::Infallible;
+    type Error = &'static str;
 
-    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        Ok(Cursor(s.to_owned()))
+    fn decode_cursor(_: &str) -> Result<Self, Self::Error> {
+        Err("cursors are read by their list, from the `after`/`before` arguments")
     }
 
     fn encode_cursor(&self) -> String {
-        self.0.clone()
+        self.0.encode()
     }
 }
 

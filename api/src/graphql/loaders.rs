@@ -142,6 +142,11 @@ impl<K: Eq + Hash, V> Ready<K, V> {
             ready.extend(values);
         }
     }
+
+    /// Whether a value is kept for `key`.
+    pub fn contains(&self, key: &K) -> bool {
+        self.0.lock().is_ok_and(|ready| ready.contains_key(key))
+    }
 }
 
 impl<K: Eq + Hash, V: Clone> Ready<K, V> {
@@ -322,7 +327,7 @@ where
 
     /// Whether a plan already loaded `id`.
     pub fn is_ready(&self, id: i64) -> bool {
-        self.ready.get(&id).is_some()
+        self.ready.contains(&id)
     }
 
     /// The record `id`: loaded ahead, or one batched load.
