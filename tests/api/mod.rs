@@ -14,6 +14,7 @@ mod housekeeping;
 mod http;
 mod ids;
 mod indicator_visibility;
+mod inline;
 mod input_rules;
 mod keyset;
 mod limits;

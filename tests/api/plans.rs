@@ -1,8 +1,9 @@
 //! Every `orderBy` of every root list, in both directions, on the first
 //! page and past a cursor, is served by an index: the database's plan has
-//! no sort step. (PostgreSQL is asked with sorting disabled, so a plan that
-//! still sorts means no index can serve the order; SQLite says "USE TEMP
-//! B-TREE FOR ORDER BY" when it must sort.)
+//! no sort step. (PostgreSQL is asked for the generic plan of the prepared
+//! statement, the one the server runs, with sorting disabled, so a plan
+//! that still sorts means no index can serve the order; SQLite says "USE
+//! TEMP B-TREE FOR ORDER BY" when it must sort.)
 
 use entities::{organization, project};
 use pactum::domain::{
@@ -20,6 +21,7 @@ use pactum_tests::{Backend, TestApp};
 use sea_orm::{
     ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Select, Statement,
     TransactionTrait,
+    sea_query::{PostgresQueryBuilder, QueryBuilder},
 };
 
 const LIMITS: PageLimits = PageLimits {
@@ -27,21 +29,37 @@ const LIMITS: PageLimits = PageLimits {
     max_size: 100,
 };
 
-/// The plan's text, one line per step.
+/// The plan's text, one line per step. On PostgreSQL, the generic plan of
+/// the prepared statement (what the server's sessions run, see `db.rs`):
+/// `PREPARE`, then `EXPLAIN EXECUTE` with the values as literals.
 async fn plan(txn: &DatabaseTransaction, backend: Backend, statement: Statement) -> String {
+    let values = statement.values.map(|v| v.0).unwrap_or_default();
     let explain = match backend {
-        Backend::Postgres => "EXPLAIN",
-        Backend::Sqlite => "EXPLAIN QUERY PLAN",
-    };
-    let sql = format!("{explain} {}", statement.sql);
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(
+        Backend::Postgres => {
+            txn.execute_unprepared(&format!("PREPARE listed AS {}", statement.sql))
+                .await
+                .expect("prepared");
+            let literals: Vec<String> = values
+                .iter()
+                .map(|v| PostgresQueryBuilder.value_to_string(v))
+                .collect();
+            Statement::from_string(
+                statement.db_backend,
+                format!("EXPLAIN EXECUTE listed({})", literals.join(", ")),
+            )
+        }
+        Backend::Sqlite => Statement::from_sql_and_values(
             statement.db_backend,
-            sql,
-            statement.values.map(|v| v.0).unwrap_or_default(),
-        ))
-        .await
-        .expect("explained");
+            format!("EXPLAIN QUERY PLAN {}", statement.sql),
+            values,
+        ),
+    };
+    let rows = txn.query_all_raw(explain).await.expect("explained");
+    if backend == Backend::Postgres {
+        txn.execute_unprepared("DEALLOCATE listed")
+            .await
+            .expect("deallocated");
+    }
     rows.iter()
         .map(|row| match backend {
             Backend::Postgres => row.try_get::<String>("", "QUERY PLAN").expect("plan line"),
@@ -90,9 +108,11 @@ where
     ];
     let txn = app.db.begin().await.expect("transaction");
     if app.backend == Backend::Postgres {
-        txn.execute_unprepared("SET LOCAL enable_sort = off")
-            .await
-            .expect("sorting disabled");
+        txn.execute_unprepared(
+            "SET LOCAL enable_sort = off; SET LOCAL plan_cache_mode = force_generic_plan",
+        )
+        .await
+        .expect("sorting disabled, generic plans");
     }
     for args in pages {
         let seek = args.seek(&order, LIMITS).expect("valid page");

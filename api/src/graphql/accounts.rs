@@ -13,6 +13,7 @@ use super::{
     enums::{Language, MemberRole, TokenScope},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    inline::Inline,
     organizations::Organization,
     scalars::DateTime,
 };
@@ -55,7 +56,7 @@ impl Membership {
         self.0.role.into()
     }
     /// The organization.
-    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// The member.
@@ -96,7 +97,7 @@ impl Invitation {
         self.0.role.into()
     }
     /// The organization.
-    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// When it was sent.
@@ -140,7 +141,7 @@ impl ApiToken {
         &self.0.hint
     }
     /// The organization it acts for.
-    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// Creation time.

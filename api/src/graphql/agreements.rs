@@ -15,6 +15,7 @@ use super::{
     },
     error::ApiResult,
     ids::{self, NodeKind},
+    inline::Inline,
     node::found,
     organizations::Organization,
     scalars::{Date, DateTime},
@@ -79,7 +80,7 @@ impl Agreement {
         DateTime(self.0.updated_at)
     }
     /// The organization that drafted it.
-    async fn initiator(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn initiator(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.initiator_id).await
     }
 
@@ -164,7 +165,7 @@ pub struct AgreementParty(pub agreement_party::Model);
 #[Object]
 impl AgreementParty {
     /// The party.
-    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.organization_id).await
     }
     /// When this party signed.

@@ -1,15 +1,21 @@
 //! Relay cursor connections built from domain pages, for top-level lists and
 //! for the lists inside records (which go through the batched loaders).
 
+use std::borrow::Cow;
+
 use async_graphql::{
-    Object, OutputType,
+    ContainerType, Context, ContextSelectionSet, Object, OutputType, Positioned, ServerResult,
+    Value,
     connection::{Connection, CursorType, Edge, EmptyFields},
+    parser::types::Field,
+    registry::Registry,
 };
 use sea_orm::{EntityTrait, FromQueryResult};
 
 use super::{
     context::RequestState,
     error::{ApiError, ApiResult},
+    inline::{self, Fields, Resolvers},
     loaders::ChildLoaders,
 };
 use crate::domain::{
@@ -82,8 +88,76 @@ impl ConnectionTotals {
     }
 }
 
-/// The connection type of every list.
-pub type Conn<N> = Connection<Cursor, N, ConnectionTotals, EmptyFields>;
+/// async-graphql's connection of `N`: what the schema shows.
+type Relay<N> = Connection<Cursor, N, ConnectionTotals, EmptyFields>;
+
+/// The connection type of every list: async-graphql's `Connection` in the
+/// schema, resolved in the request's task ([`inline`]): its edges, their
+/// nodes and the nodes' own connections, down the whole planned tree.
+pub struct Conn<N: OutputType>(Relay<N>);
+
+impl<N: OutputType + ContainerType> OutputType for Conn<N> {
+    fn type_name() -> Cow<'static, str> {
+        <Relay<N> as OutputType>::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Relay<N> as OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        inline::object(ctx, &ConnectionFields(&self.0)).await
+    }
+}
+
+/// A connection's fields: `edges` and `nodes` inline, the rest
+/// (`pageInfo`, `totalCount`) through async-graphql's own resolvers.
+struct ConnectionFields<'a, N: OutputType>(&'a Relay<N>);
+
+impl<N: OutputType + ContainerType> Fields for ConnectionFields<'_, N> {
+    async fn field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        let selection = ctx.with_selection_set(&ctx.item.node.selection_set);
+        match ctx.item.node.name.node.as_str() {
+            "edges" => {
+                let edges: Vec<_> = self.0.edges.iter().map(EdgeFields).collect();
+                inline::list(&selection, edges).await.map(Some)
+            }
+            "nodes" => {
+                let nodes: Vec<_> = self.0.edges.iter().map(|e| Resolvers(&e.node)).collect();
+                inline::list(&selection, nodes).await.map(Some)
+            }
+            _ => self.0.resolve_field(ctx).await,
+        }
+    }
+
+    fn type_name(&self) -> Cow<'static, str> {
+        <Relay<N> as OutputType>::type_name()
+    }
+}
+
+/// An edge's fields: `node` inline, `cursor` through async-graphql's
+/// resolver (which encodes it only then).
+struct EdgeFields<'a, N: OutputType>(&'a Edge<Cursor, N, EmptyFields>);
+
+impl<N: OutputType + ContainerType> Fields for EdgeFields<'_, N> {
+    async fn field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        if ctx.item.node.name.node != "node" {
+            return self.0.resolve_field(ctx).await;
+        }
+        let node = ctx.with_selection_set(&ctx.item.node.selection_set);
+        inline::object(&node, &Resolvers(&self.0.node))
+            .await
+            .map(Some)
+    }
+
+    fn type_name(&self) -> Cow<'static, str> {
+        self.0.introspection_type_name()
+    }
+}
 
 /// The four Relay arguments (cursors are checked by the list that reads
 /// them); `ctx` (the connection field's) tells whether `totalCount` is
@@ -106,7 +180,7 @@ pub fn page_args(
 
 /// Turns a domain page into a connection of `N`.
 pub fn connection<T, N: OutputType>(page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
-    let mut conn = Connection::with_additional_fields(
+    let mut conn = Relay::with_additional_fields(
         page.has_previous,
         page.has_next,
         ConnectionTotals { total: page.total },
@@ -117,7 +191,7 @@ pub fn connection<T, N: OutputType>(page: Page<T>, node: impl Fn(T) -> N) -> Con
             .zip(page.cursors)
             .map(|(item, cursor)| Edge::new(Cursor(cursor), node(item))),
     );
-    conn
+    Conn(conn)
 }
 
 /// The connection of `parent`'s children through batched loaders: one

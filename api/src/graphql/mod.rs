@@ -21,6 +21,7 @@ pub mod guard;
 #[cfg(test)]
 mod guard_fuzz;
 pub mod ids;
+pub mod inline;
 pub mod loaders;
 pub mod mutation;
 pub mod node;

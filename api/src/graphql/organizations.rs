@@ -12,6 +12,7 @@ use super::{
     enums::{ListOrder, OrderDirection, OrganizationKind, sort_of, to_db},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    inline::Inline,
     node::found,
     results::Project,
     scalars::DateTime,
@@ -29,13 +30,13 @@ impl Organization {
     /// The organization a record refers to (owner, initiator, party...).
     /// Organizations are public and foreign keys keep the reference valid,
     /// so a miss is a data bug: INTERNAL.
-    pub async fn referenced(state: &RequestState, id: i64) -> ApiResult<Self> {
+    pub async fn referenced(state: &RequestState, id: i64) -> ApiResult<Inline<Self>> {
         state
             .loaders
             .organization()
             .load_one(id)
             .await?
-            .map(Organization)
+            .map(|model| Inline(Organization(model)))
             .ok_or_else(|| {
                 ApiError::Internal(format!("organization {id} is referenced but missing"))
             })

@@ -13,6 +13,7 @@ use super::{
     enums::{IndicatorDerivation, ListOrder, OrderDirection, sort_of},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    inline::Inline,
     mutation::{Payload, Subject},
     node::found,
     organizations::Organization,
@@ -66,7 +67,7 @@ impl Project {
         &self.0.summary
     }
     /// The beneficiary.
-    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.owner_id).await
     }
     /// Version for optimistic concurrency.

@@ -27,6 +27,7 @@ use super::{
     enums::{ActivityKind, ActivityStatus, ParticipantRole, Visibility},
     error::ApiResult,
     ids::{self, NodeKind},
+    inline::Inline,
     organizations::Organization,
     results::Project,
     scalars::{Date, DateTime},
@@ -51,7 +52,7 @@ pub struct Participation {
 #[async_graphql::ComplexObject]
 impl Participation {
     /// Where the participants come from.
-    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.organization_id).await
     }
 }
@@ -133,7 +134,7 @@ impl Activity {
         DateTime(self.0.created_at)
     }
     /// The lead organizer, which owns the record.
-    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.owner_id).await
     }
     /// The agreement this activity implements, if any (and if visible).
@@ -161,15 +162,17 @@ impl Activity {
             .map(Project))
     }
     /// Participation counts by organization and role.
-    async fn participation(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
+    async fn participation(&self, ctx: &Context<'_>) -> ApiResult<Vec<Inline<Participation>>> {
         Ok(self
             .participation_rows(ctx)
             .await?
             .into_iter()
-            .map(|p| Participation {
-                role: p.role.into(),
-                count: p.count,
-                organization_id: p.organization_id,
+            .map(|p| {
+                Inline(Participation {
+                    role: p.role.into(),
+                    count: p.count,
+                    organization_id: p.organization_id,
+                })
             })
             .collect())
     }
@@ -212,7 +215,7 @@ impl Activity {
     /// Members of the lead organizer see them all; members of an invited
     /// organization see their own invitation; nobody else sees any (an
     /// organization is listed publicly only once it accepts).
-    async fn pending_organizers(&self, ctx: &Context<'_>) -> ApiResult<Vec<Organization>> {
+    async fn pending_organizers(&self, ctx: &Context<'_>) -> ApiResult<Vec<Inline<Organization>>> {
         let state = state(ctx)?;
         let member_of = state.actor.member_of();
         let sees_all = member_of.contains(&self.0.owner_id);

@@ -27,6 +27,7 @@ use super::{
     enums::{DocumentKind, Visibility},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
+    inline::Inline,
     organizations::Organization,
     scalars::{Date, DateTime},
 };
@@ -90,7 +91,7 @@ impl Document {
         DateTime(self.0.updated_at)
     }
     /// The organization that owns and shares it.
-    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Inline<Organization>> {
         Organization::referenced(state(ctx)?, self.0.owner_id).await
     }
     /// Tags, alphabetically.
@@ -100,9 +101,12 @@ impl Document {
         Ok(tags.into_iter().map(|t| t.tag).collect())
     }
     /// Every uploaded file, newest first.
-    async fn versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentVersion>> {
+    async fn versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Inline<DocumentVersion>>> {
         let versions = self.version_rows(ctx).await?;
-        Ok(versions.into_iter().map(DocumentVersion).collect())
+        Ok(versions
+            .into_iter()
+            .map(|v| Inline(DocumentVersion(v)))
+            .collect())
     }
     /// The newest file, if any was uploaded.
     async fn latest_version(&self, ctx: &Context<'_>) -> ApiResult<Option<DocumentVersion>> {
