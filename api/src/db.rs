@@ -17,14 +17,7 @@ use crate::{config::Config, metrics::Metrics};
 const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// Connects to the configured database and hooks the statement counter.
-///
-/// PostgreSQL sessions plan each prepared statement once
-/// (`plan_cache_mode = force_generic_plan`). By default PostgreSQL plans
-/// a statement anew for its parameters whenever it expects that to pay,
-/// and for the batched child pages (a LATERAL join over an id array) it
-/// keeps doing so: a millisecond of planning for a query that runs in
-/// two. Every list's order has an index, so the parameters do not change
-/// the plan that matters (`tests/api/plans.rs` checks the generic plans).
+
 pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConnection, DbErr> {
     let url = config.database_url();
     if let Some(dir) = sqlite_file(&url).and_then(|path| std::path::Path::new(path).parent())
@@ -40,7 +33,6 @@ pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConne
         .acquire_timeout(Duration::from_secs(10))
         .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .sqlx_logging(false)
-        .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_generic_plan")]))
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))

@@ -1,9 +1,10 @@
 //! Every `orderBy` of every root list, in both directions, on the first
 //! page and past a cursor, is served by an index: the database's plan has
 //! no sort step. (PostgreSQL is asked for the generic plan of the prepared
-//! statement, the one the server runs, with sorting disabled, so a plan
-//! that still sorts means no index can serve the order; SQLite says "USE
-//! TEMP B-TREE FOR ORDER BY" when it must sort.)
+//! statement, which it may settle on for the server's sessions, with
+//! sorting disabled, so a plan that still sorts means no index can serve
+//! the order; SQLite says "USE TEMP B-TREE FOR ORDER BY" when it must
+//! sort.)
 
 use entities::{organization, project};
 use pactum::domain::{
@@ -30,7 +31,8 @@ const LIMITS: PageLimits = PageLimits {
 };
 
 /// The plan's text, one line per step. On PostgreSQL, the generic plan of
-/// the prepared statement (what the server's sessions run, see `db.rs`):
+/// the prepared statement (the one PostgreSQL keeps for a statement after
+/// five runs when it costs no more than planning for each run's values):
 /// `PREPARE`, then `EXPLAIN EXECUTE` with the values as literals.
 async fn plan(txn: &DatabaseTransaction, backend: Backend, statement: Statement) -> String {
     let values = statement.values.map(|v| v.0).unwrap_or_default();
