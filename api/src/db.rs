@@ -17,7 +17,6 @@ use crate::{config::Config, metrics::Metrics};
 const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// Connects to the configured database and hooks the statement counter.
-
 pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConnection, DbErr> {
     let url = config.database_url();
     if let Some(dir) = sqlite_file(&url).and_then(|path| std::path::Path::new(path).parent())
