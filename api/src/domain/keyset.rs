@@ -175,10 +175,11 @@ impl SortOrder {
 
     /// The opaque cursor of `position` in this order.
     pub fn cursor(&self, position: &Position) -> String {
-        self.cursors(vec![position.clone()])
-            .pop()
-            .map(|c| c.encode())
-            .unwrap_or_default()
+        RowCursor {
+            tag: self.tag().into(),
+            position: position.clone(),
+        }
+        .encode()
     }
 
     /// The cursors of rows at `positions`, encoded only when asked for
