@@ -83,6 +83,7 @@ impl TestApp {
             // are ACTIVE with past end dates); the tests that are about it
             // turn it on.
             expiry_interval_seconds: 0,
+            audit_checkpoint_interval_seconds: 0,
             data_dir: data_dir.clone(),
             // Background alert tasks would add SQL statements to the counters
             // other tests measure: the alert tests turn them on.

@@ -79,13 +79,29 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Agreements' scheduled changes.
+    Agreements {
+        #[command(subcommand)]
+        command: AgreementCommand,
+    },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit 1 and name the first broken entry if any
-    /// entry was edited, inserted or deleted.
+    /// Walk the checkpoints and every organization's hash chain; exit 1
+    /// and name the first broken entry if any entry was edited, inserted
+    /// or deleted.
     Verify,
+    /// Record the chain heads that moved since the last checkpoint now (the
+    /// server does it every `audit_checkpoint_interval_seconds`).
+    Checkpoint,
+}
+
+#[derive(Subcommand)]
+enum AgreementCommand {
+    /// Mark EXPIRED every ACTIVE agreement whose end date has passed (the
+    /// server does it at start and every `expiry_interval_seconds`).
+    Expire,
 }
 
 #[derive(Subcommand)]
@@ -273,14 +289,35 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("reading the audit log")?
             {
-                Verification::Intact { entries } => {
-                    println!("audit log intact: {entries} entries verified");
-                }
-                Verification::Broken { entry_id, reason } => {
-                    println!("audit log BROKEN at entry {entry_id}: {reason}");
+                Verification::Intact {
+                    entries,
+                    chains,
+                    checkpoints,
+                } => println!(
+                    "audit log intact: {entries} entries verified ({chains} chains, {checkpoints} checkpoints)"
+                ),
+                Verification::Broken(at) => {
+                    println!("audit log BROKEN {at}");
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            let db = migrated(&config).await?;
+            match pactum::domain::audit::checkpoint(&db, chrono::Utc::now()).await? {
+                Some(c) => println!("checkpoint {}: {} chain heads, {}", c.id, c.heads, c.hash),
+                None => println!("no chain moved since the last checkpoint"),
+            }
+        }
+        Command::Agreements {
+            command: AgreementCommand::Expire,
+        } => {
+            let db = migrated(&config).await?;
+            let today = chrono::Utc::now().date_naive();
+            let expired = pactum::domain::agreement_lifecycle::expire_due(&db, today).await?;
+            println!("{expired} agreements expired");
         }
         Command::Schema => {}
     }

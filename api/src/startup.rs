@@ -13,6 +13,7 @@ use crate::{
     http::{RouterError, router},
     jobs::{
         Jobs, Pace, STOP_GRACE,
+        audit_checkpoint::AuditCheckpoint,
         expiry::AgreementExpiry,
         housekeeping::{Housekeeping, Schedule},
     },
@@ -59,6 +60,7 @@ pub struct Application {
     budgets: Arc<crate::ratelimit::Budgets>,
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
+    checkpoint_interval: Option<Duration>,
     housekeeping: Option<Schedule>,
     notifier: Option<Notifier>,
 }
@@ -76,6 +78,8 @@ impl Application {
         let housekeeping = Schedule::from_config(&config);
         let expiry_interval = (config.expiry_interval_seconds > 0)
             .then(|| Duration::from_secs(config.expiry_interval_seconds));
+        let checkpoint_interval = (config.audit_checkpoint_interval_seconds > 0)
+            .then(|| Duration::from_secs(config.audit_checkpoint_interval_seconds));
         let auth = crate::auth::AuthState::new(&config)?;
         let files = crate::storage::Files {
             storage: crate::storage::from_config(&config)?,
@@ -116,6 +120,7 @@ impl Application {
             budgets,
             db,
             expiry_interval,
+            checkpoint_interval,
             housekeeping,
             notifier,
         })
@@ -134,7 +139,8 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     /// Meanwhile the background jobs run (see [`crate::jobs`]): agreement
     /// expiry (once at start, then every `expiry_interval_seconds`, unless
-    /// 0), housekeeping (every `purge_interval_seconds`, unless 0), the
+    /// 0), audit checkpoints (every `audit_checkpoint_interval_seconds`,
+    /// unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
     /// budget sweeper, and the alert consumer, mail worker and daily jobs
     /// unless `notify_enabled` is off. All stop with the server the same
     /// way: told, then awaited while they finish their round.
@@ -148,6 +154,12 @@ impl Application {
                 db: self.db.clone(),
             };
             background.spawn(Pace::Every(every), expiry);
+        }
+        if let Some(every) = self.checkpoint_interval {
+            let checkpoint = AuditCheckpoint {
+                db: self.db.clone(),
+            };
+            background.spawn(Pace::Every(every), checkpoint);
         }
         if let Some(schedule) = self.housekeeping {
             let job = Housekeeping {

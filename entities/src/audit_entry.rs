@@ -8,9 +8,13 @@ use crate::enums::ActorKind;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
-    /// Position in the chain.
+    /// Global order of writing (not the chain position).
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The chain: the organization acted within, or 0.
+    pub chain_id: i64,
+    /// Position in its chain, from 1.
+    pub sequence: i64,
     /// The organization acted within, if any.
     pub organization_id: Option<i64>,
     /// Person, API token, operator (CLI) or the system (scheduled jobs).

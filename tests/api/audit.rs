@@ -1,5 +1,7 @@
-//! The audit log: every mutation leaves one hash-chained entry; the chain
-//! verifies, and names the first entry someone edited behind its back.
+//! The audit log: every mutation leaves one hash-chained entry in its
+//! organization's chain; the chains verify, and name the first entry
+//! someone edited behind their back; checkpoints notice a chain cut short;
+//! and writes of different organizations do not wait on each other.
 
 use entities::enums::{MemberRole, OrganizationKind};
 use pactum_tests::{TestApp, accounts, fixtures, global_id};
@@ -85,7 +87,7 @@ async fn verify_finds_the_entry_edited_behind_the_chains_back() {
     .await;
     let gid = global_id("Organization", org.id);
     let admin = accounts::member_session(&app.db, org.id, MemberRole::Admin).await;
-    // Concurrent writers still extend one chain.
+    // Concurrent writers of one organization extend its one chain.
     let invites = (0..8).map(|i| {
         let (app, admin, gid) = (&app, &admin, &gid);
         async move {
@@ -111,7 +113,14 @@ async fn verify_finds_the_entry_edited_behind_the_chains_back() {
         .unwrap();
     let (code, out) = pactum(&app, &["audit", "verify"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("BROKEN at entry 3"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "BROKEN at position 3 of organization {}'s chain (entry 3)",
+            org.id
+        )),
+        "{out}"
+    );
+    assert!(out.contains("content does not match its hash"), "{out}");
 }
 
 #[tokio::test]
@@ -141,5 +150,184 @@ async fn verify_notices_a_deleted_tail() {
         .unwrap();
     let (code, out) = pactum(&app, &["audit", "verify"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("BROKEN at entry 3"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "BROKEN at position 3 of organization {}'s chain: entries after this point are missing",
+            org.id
+        )),
+        "{out}"
+    );
+}
+
+/// Two organizations, each with an ADMIN session.
+async fn two_organizations(app: &TestApp) -> [(i64, String, String); 2] {
+    let mut out = Vec::new();
+    for (slug, name) in [("lugoj", "Municipiul Lugoj"), ("buzias", "Orașul Buziaș")] {
+        let org =
+            fixtures::organization(&app.db, slug, name, OrganizationKind::Municipality, None).await;
+        let admin = accounts::member_session(&app.db, org.id, MemberRole::Admin).await;
+        out.push((org.id, global_id("Organization", org.id), admin));
+    }
+    out.try_into().expect("two")
+}
+
+async fn invite(app: &TestApp, (_, gid, admin): &(i64, String, String), email: &str) {
+    let data = app
+        .data_as(Some(admin), INVITE, json!({ "org": gid, "email": email }))
+        .await;
+    assert_eq!(data["inviteMember"]["userErrors"], json!([]), "{data}");
+}
+
+#[tokio::test]
+async fn each_organization_has_its_own_chain_and_checkpoints_notice_a_chain_cut_short() {
+    let app = TestApp::spawn().await;
+    let [a, b] = two_organizations(&app).await;
+    for i in 0..3 {
+        invite(&app, &a, &format!("a{i}@lugoj.ro")).await;
+    }
+    for i in 0..2 {
+        invite(&app, &b, &format!("b{i}@buzias.ro")).await;
+    }
+    // Each organization's entries are numbered in its own chain.
+    let data = app.data_as(Some(&b.2), LOG, json!({ "org": b.1 })).await;
+    let sequences: Vec<_> = data["organization"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["sequence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(sequences, [2, 1]);
+    let (code, out) = pactum(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("5 entries verified (2 chains, 0 checkpoints)"),
+        "{out}"
+    );
+
+    let (code, out) = pactum(&app, &["audit", "checkpoint"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("checkpoint 1: 2 chain heads"), "{out}");
+    let (_, out) = pactum(&app, &["audit", "checkpoint"]);
+    assert!(out.contains("no chain moved"), "{out}");
+
+    // A checkpoint edited behind its back no longer matches its hash.
+    let heads = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT heads FROM audit_checkpoints WHERE id = 1",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<String>("", "heads").unwrap()
+        }
+    };
+    let recorded = heads(&app).await;
+    let set_heads = |text: String| {
+        let db = app.db.clone();
+        async move {
+            db.execute_raw(sea_orm::Statement::from_sql_and_values(
+                db.get_database_backend(),
+                match db.get_database_backend() {
+                    sea_orm::DbBackend::Postgres => {
+                        "UPDATE audit_checkpoints SET heads = $1 WHERE id = 1"
+                    }
+                    _ => "UPDATE audit_checkpoints SET heads = ? WHERE id = 1",
+                },
+                [text.into()],
+            ))
+            .await
+            .unwrap();
+        }
+    };
+    set_heads(recorded.replace(",3,", ",2,")).await;
+    let (code, out) = pactum(&app, &["audit", "verify"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("BROKEN at checkpoint 1: checkpoint does not match its hash"),
+        "{out}"
+    );
+    set_heads(recorded).await;
+
+    // One more entry for A, not yet checkpointed.
+    invite(&app, &a, "a3@lugoj.ro").await;
+    // Someone deletes the last entries of A's chain and rewinds its head,
+    // so that the chain itself is consistent again.
+    let cut_to = |keep: i64| {
+        let db = app.db.clone();
+        let chain = a.0;
+        async move {
+            for sql in [
+                format!("DELETE FROM audit_log WHERE chain_id = {chain} AND sequence > {keep}"),
+                format!(
+                    "UPDATE audit_chains SET last_sequence = {keep}, last_hash = \
+                     (SELECT hash FROM audit_log WHERE chain_id = {chain} AND sequence = {keep}) \
+                     WHERE chain_id = {chain}"
+                ),
+            ] {
+                db.execute_unprepared(&sql).await.unwrap();
+            }
+        }
+    };
+    // Past the newest checkpoint, a cut is not noticed: that is what the
+    // checkpoint interval bounds.
+    cut_to(3).await;
+    let (code, out) = pactum(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    // An entry a checkpoint recorded is missed.
+    cut_to(2).await;
+    let (code, out) = pactum(&app, &["audit", "verify"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "BROKEN at position 3 of organization {}'s chain: entries after this point are missing",
+            a.0
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_write_waits_only_for_writes_of_its_own_organization() {
+    let app = TestApp::spawn().await;
+    if app.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        // SQLite has one writer: every write waits for any other by
+        // design, so there is nothing to tell apart there.
+        return;
+    }
+    let [a, b] = two_organizations(&app).await;
+    invite(&app, &a, "first@lugoj.ro").await;
+    // Another transaction holds A's chain head, as a slow write of A would.
+    let holder = sea_orm::TransactionTrait::begin(&app.db).await.unwrap();
+    holder
+        .execute_unprepared(&format!(
+            "UPDATE audit_chains SET last_sequence = last_sequence WHERE chain_id = {}",
+            a.0
+        ))
+        .await
+        .unwrap();
+    let waiting = invite(&app, &a, "second@lugoj.ro");
+    tokio::pin!(waiting);
+    let wait = std::time::Duration::from_millis(500);
+    assert!(
+        tokio::time::timeout(wait, &mut waiting).await.is_err(),
+        "a write of A waits for A's head"
+    );
+    // B's writes go through meanwhile.
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        invite(&app, &b, "one@buzias.ro").await;
+        invite(&app, &b, "two@buzias.ro").await;
+    })
+    .await
+    .expect("writes of B do not wait for A's head");
+    holder.rollback().await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+        .await
+        .expect("A's write goes on once the head is free");
+    let (code, out) = pactum(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("4 entries verified (2 chains"), "{out}");
 }

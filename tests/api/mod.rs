@@ -7,6 +7,7 @@ mod audit;
 mod credentials;
 mod demo;
 mod documents_writes;
+mod expiry;
 mod field_order;
 mod filters;
 mod hostile;

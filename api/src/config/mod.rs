@@ -103,6 +103,10 @@ pub struct Config {
     /// agreements past their end date EXPIRED (also once at start); 0
     /// turns the job off on this node.
     pub expiry_interval_seconds: u64,
+    /// `PACTUM_AUDIT_CHECKPOINT_INTERVAL_SECONDS`: how often the server
+    /// records the audit chains' heads that moved in a checkpoint; 0 turns
+    /// the job off on this node.
+    pub audit_checkpoint_interval_seconds: u64,
     /// `PACTUM_MAX_UPLOAD_BYTES`: largest file accepted by an upload
     /// (`multipart/form-data` requests may be this much larger than
     /// `max_body_bytes`; every other request keeps `max_body_bytes`).
@@ -386,6 +390,7 @@ impl Default for Config {
             actor_cache_seconds: 5,
             session_max_days: 30,
             expiry_interval_seconds: 3600,
+            audit_checkpoint_interval_seconds: 600,
             max_upload_bytes: 50 * 1024 * 1024,
             storage: StorageKind::Local,
             files_dir: String::new(),

@@ -16,8 +16,8 @@
 //! ```
 //!
 //! Dropping a `Write` without committing rolls everything back, audit
-//! entries and events included. The chain's head row is locked only at
-//! commit, so a mutation holds it for as short a time as it can.
+//! entries and events included. The chains' head rows are locked only at
+//! commit, so a mutation holds them for as short a time as it can.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -116,9 +116,14 @@ where
     }
 
     /// Appends the audit entries, records the events, in the order they
-    /// were noted, and commits.
-    pub async fn commit(self) -> DomainResult<()> {
+    /// were noted, and commits. Entries of several organizations go chain
+    /// by chain in ascending order (stable within a chain), so two writes
+    /// that touch the same chains lock their heads in the same order and
+    /// cannot deadlock.
+    pub async fn commit(mut self) -> DomainResult<()> {
         let actor_user_id = self.actor_user_id();
+        self.changes
+            .sort_by_key(|change| audit::chain_of(change.organization_id));
         for change in self.changes {
             audit::append(&self.txn, self.author, change, self.now).await?;
         }

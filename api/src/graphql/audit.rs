@@ -22,9 +22,11 @@ pub struct AuditEntry(pub audit_entry::Model);
 
 #[Object]
 impl AuditEntry {
-    /// Position in the hash chain.
+    /// Position in the organization's hash chain, from 1 (entries written
+    /// before each organization had its own chain keep their place in the
+    /// one chain shared then).
     async fn sequence(&self) -> i64 {
-        self.0.id
+        self.0.sequence
     }
     /// What was done (`agreement.sign`, `member.invite`, ...).
     async fn action(&self) -> &str {
@@ -76,7 +78,7 @@ impl AuditEntry {
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
     }
-    /// SHA-256 of this entry and its predecessor's hash.
+    /// SHA-256 of this entry and its predecessor's hash in the chain.
     async fn hash(&self) -> &str {
         &self.0.hash
     }

@@ -1,6 +1,6 @@
 //! The expiry job: [`agreement_lifecycle::expire_due`] once at start, then
-//! every `expiry_interval_seconds`. Several nodes may run it: each agreement
-//! is locked and re-read before it expires, so it expires once.
+//! every `expiry_interval_seconds`, in bounded batches. Several nodes may
+//! run it: each batch claims its agreements, so each expires once.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;

@@ -11,6 +11,7 @@
 //! alert consumer, the mail worker and the daily alerts
 //! ([`crate::notify`]); later webhooks deliver the same way.
 
+pub mod audit_checkpoint;
 pub mod expiry;
 pub mod housekeeping;
 
