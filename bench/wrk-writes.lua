@@ -3,8 +3,6 @@
 -- of their organizations; thread i writes as token i (mod the list). Counts
 -- as failed every answer that is not 200 or carries errors or userErrors.
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Accept"] = "application/json"
 
 local function split(text)
   local out = {}
@@ -24,7 +22,12 @@ function init(args)
   failed = 0
   local tokens, orgs = split(os.getenv("TOKENS")), split(os.getenv("ORGS"))
   local i = (index % #tokens) + 1
-  authorization = "Bearer " .. tokens[i]
+  -- wrk.format takes these in place of wrk.headers, not besides them.
+  headers = {
+    ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[i],
+  }
   org = orgs[i]
   n = 0
 end
@@ -35,7 +38,7 @@ function request()
     '{"query":"mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id } userErrors { code } } }",' ..
     '"variables":{"input":{"ownerId":"%s","title":"Ghid de bune practici %d-%d","kind":"GOOD_PRACTICE_GUIDE","tags":["integritate"]}}}',
     org, index, n)
-  return wrk.format(nil, nil, { ["Authorization"] = authorization }, body)
+  return wrk.format(nil, nil, headers, body)
 end
 
 function response(status, headers, body)

@@ -78,7 +78,7 @@ impl TestApp {
             database_url: pactum::config::DatabaseUrl::new(database_url.clone()),
             files_dir: files_dir.display().to_string(),
             listen: "127.0.0.1:0".parse().expect("loopback address"),
-            database_max_connections: 5,
+            database_max_connections: Some(5),
             // The expiry job would race the fixtures a test inserts (many
             // are ACTIVE with past end dates); the tests that are about it
             // turn it on.

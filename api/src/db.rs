@@ -27,7 +27,7 @@ pub async fn connect(config: &Config, metrics: &Metrics) -> Result<DatabaseConne
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(config.database_max_connections)
+        .max_connections(config.pool_size())
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .test_before_acquire_if_idle_for(PING_AFTER_IDLE)

@@ -70,7 +70,13 @@ async fn record(
 ) {
     events::record(
         db,
-        Event::about(kind, org, entity, entity_id, json!({ "id": entity_id })),
+        vec![Event::about(
+            kind,
+            org,
+            entity,
+            entity_id,
+            json!({ "id": entity_id }),
+        )],
         actor,
         Utc::now(),
     )
@@ -1080,13 +1086,13 @@ async fn invite_directly_in<C: sea_orm::ConnectionTrait>(db: &C, org: i64, email
     .unwrap();
     events::record(
         db,
-        Event::about(
+        vec![Event::about(
             EventKind::MemberInvited,
             org,
             "Invitation",
             invitation.id,
             json!({}),
-        ),
+        )],
         None,
         now,
     )

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use entities::{domain_event, enums::EventKind};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use super::error::DomainResult;
 
@@ -42,25 +42,33 @@ impl Event {
     }
 }
 
-/// Records `event`, caused by the person `actor_user_id` (none for the
-/// system). Call inside the change's transaction ([`super::write::Write`]
-/// does).
+/// Records `events`, caused by the person `actor_user_id` (none for the
+/// system), in order (one INSERT per hundred). Call inside the change's
+/// transaction ([`super::write::Write`] does).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
-    event: Event,
+    events: Vec<Event>,
     actor_user_id: Option<i64>,
     now: DateTime<Utc>,
-) -> DomainResult<domain_event::Model> {
-    Ok(domain_event::ActiveModel {
-        kind: Set(event.kind),
-        organization_id: Set(event.organization_id),
-        entity: Set(event.entity.to_owned()),
-        entity_id: Set(event.entity_id),
-        actor_user_id: Set(actor_user_id),
-        payload: Set(event.payload.to_string()),
-        created_at: Set(now.trunc_subsecs(6)),
-        ..Default::default()
+) -> DomainResult<()> {
+    let mut rows: Vec<_> = events
+        .into_iter()
+        .map(|event| domain_event::ActiveModel {
+            kind: Set(event.kind),
+            organization_id: Set(event.organization_id),
+            entity: Set(event.entity.to_owned()),
+            entity_id: Set(event.entity_id),
+            actor_user_id: Set(actor_user_id),
+            payload: Set(event.payload.to_string()),
+            created_at: Set(now.trunc_subsecs(6)),
+            ..Default::default()
+        })
+        .collect();
+    while !rows.is_empty() {
+        let batch: Vec<_> = rows.drain(..rows.len().min(100)).collect();
+        domain_event::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await?;
     }
-    .insert(db)
-    .await?)
+    Ok(())
 }

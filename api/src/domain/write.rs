@@ -115,21 +115,12 @@ where
         self.events.push(event);
     }
 
-    /// Appends the audit entries, records the events, in the order they
-    /// were noted, and commits. Entries of several organizations go chain
-    /// by chain in ascending order (stable within a chain), so two writes
-    /// that touch the same chains lock their heads in the same order and
-    /// cannot deadlock.
-    pub async fn commit(mut self) -> DomainResult<()> {
+    /// Appends the audit entries (chain by chain, see [`audit::append`]),
+    /// records the events, each in the order they were noted, and commits.
+    pub async fn commit(self) -> DomainResult<()> {
         let actor_user_id = self.actor_user_id();
-        self.changes
-            .sort_by_key(|change| audit::chain_of(change.organization_id));
-        for change in self.changes {
-            audit::append(&self.txn, self.author, change, self.now).await?;
-        }
-        for event in self.events {
-            events::record(&self.txn, event, actor_user_id, self.now).await?;
-        }
+        audit::append(&self.txn, self.author, self.changes, self.now).await?;
+        events::record(&self.txn, self.events, actor_user_id, self.now).await?;
         self.txn.commit().await?;
         note_committed();
         Ok(())

@@ -144,6 +144,7 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> DomainResult<Verification> {
 }
 
 /// One chain being walked.
+#[derive(Debug)]
 struct Walk {
     chain_id: i64,
     sequence: i64,
@@ -270,4 +271,119 @@ async fn checkpoints<C: ConnectionTrait>(db: &C) -> DomainResult<Result<(u64, Cl
         }
     }
     Ok(Ok((previous_id.try_into().unwrap_or(0), claims)))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use entities::enums::ActorKind;
+
+    use super::*;
+
+    /// Entries 1..=n of `chain`, each linked to the one before.
+    fn chain(chain_id: i64, n: i64) -> Vec<audit_entry::Model> {
+        let mut prev = GENESIS.to_owned();
+        (1..=n)
+            .map(|sequence| {
+                let mut entry = audit_entry::Model {
+                    id: sequence * 10,
+                    chain_id,
+                    sequence,
+                    organization_id: (chain_id != 0).then_some(chain_id),
+                    actor_kind: ActorKind::System,
+                    actor_user_id: None,
+                    actor_token_id: None,
+                    action: "agreement.expire".into(),
+                    entity: "Agreement".into(),
+                    entity_id: sequence,
+                    before: None,
+                    after: Some("{}".into()),
+                    created_at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap(),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                entry.hash = entry_hash(&entry);
+                prev = entry.hash.clone();
+                entry
+            })
+            .collect()
+    }
+
+    fn walk(entries: &[audit_entry::Model], claims: &Claims) -> Result<Walk, Break> {
+        let mut walk = Walk::start(entries[0].chain_id);
+        for entry in entries {
+            walk.step(entry, claims)?;
+        }
+        Ok(walk)
+    }
+
+    fn head_of(walk: &Walk) -> BTreeMap<i64, audit_chain::Model> {
+        BTreeMap::from([(
+            walk.chain_id,
+            audit_chain::Model {
+                chain_id: walk.chain_id,
+                last_sequence: walk.sequence,
+                last_hash: walk.hash.clone(),
+            },
+        )])
+    }
+
+    #[test]
+    fn an_untouched_chain_walks_to_its_head() {
+        let entries = chain(7, 3);
+        let done = walk(&entries, &Claims::new()).unwrap();
+        assert_eq!(done.sequence, 3);
+        let mut heads = head_of(&done);
+        assert_eq!(done.finish(&mut heads, &mut Claims::new()), Ok(()));
+    }
+
+    #[test]
+    fn an_edit_a_gap_or_a_moved_entry_breaks_the_walk_there() {
+        let mut edited = chain(7, 3);
+        edited[1].after = Some(r#"{"role":"OWNER"}"#.into());
+        let broken = walk(&edited, &Claims::new()).unwrap_err();
+        assert_eq!((broken.position, broken.entry_id), (2, Some(20)));
+        assert_eq!(
+            broken.to_string(),
+            "at position 2 of organization 7's chain (entry 20): content does not match its hash"
+        );
+
+        let mut gap = chain(7, 3);
+        gap.remove(1);
+        let broken = walk(&gap, &Claims::new()).unwrap_err();
+        assert_eq!(
+            (broken.position, broken.reason.as_str()),
+            (2, "entry missing")
+        );
+
+        // Entries of organization 7 relabelled as organization 8's chain.
+        let mut moved = chain(7, 2);
+        for entry in &mut moved {
+            entry.chain_id = 8;
+        }
+        let broken = walk(&moved, &Claims::new()).unwrap_err();
+        assert!(broken.reason.contains("another organization"), "{broken}");
+    }
+
+    #[test]
+    fn a_checkpoint_holds_the_chain_to_what_it_recorded() {
+        let entries = chain(7, 3);
+        // Recorded at position 2 with another hash: the entry was rewritten
+        // (and the chain after it recomputed) since.
+        let rewritten = Claims::from([(7, BTreeMap::from([(2, ("f".repeat(64), 4))]))]);
+        let broken = walk(&entries, &rewritten).unwrap_err();
+        assert_eq!(broken.reason, "differs from checkpoint 4");
+
+        // Recorded at position 3, and the chain now ends at 2 with its head
+        // rewound to match.
+        let cut = &entries[..2];
+        let mut claims = Claims::from([(7, BTreeMap::from([(3, (entries[2].hash.clone(), 1))]))]);
+        let done = walk(cut, &claims).unwrap();
+        let mut heads = head_of(&done);
+        let broken = done.finish(&mut heads, &mut claims).unwrap_err();
+        assert_eq!(
+            (broken.position, broken.reason.as_str()),
+            (3, "entries after this point are missing")
+        );
+    }
 }
