@@ -298,7 +298,10 @@ mod tests {
                     entity_id: sequence,
                     before: None,
                     after: Some("{}".into()),
-                    created_at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap(),
+                    created_at: Utc
+                        .timestamp_opt(1_764_576_000, 0)
+                        .single()
+                        .unwrap_or_default(),
                     prev_hash: prev.clone(),
                     hash: String::new(),
                 };
@@ -331,7 +334,9 @@ mod tests {
     #[test]
     fn an_untouched_chain_walks_to_its_head() {
         let entries = chain(7, 3);
-        let done = walk(&entries, &Claims::new()).unwrap();
+        let Ok(done) = walk(&entries, &Claims::new()) else {
+            panic!("the walk breaks")
+        };
         assert_eq!(done.sequence, 3);
         let mut heads = head_of(&done);
         assert_eq!(done.finish(&mut heads, &mut Claims::new()), Ok(()));
@@ -341,7 +346,9 @@ mod tests {
     fn an_edit_a_gap_or_a_moved_entry_breaks_the_walk_there() {
         let mut edited = chain(7, 3);
         edited[1].after = Some(r#"{"role":"OWNER"}"#.into());
-        let broken = walk(&edited, &Claims::new()).unwrap_err();
+        let Err(broken) = walk(&edited, &Claims::new()) else {
+            panic!("the walk goes through")
+        };
         assert_eq!((broken.position, broken.entry_id), (2, Some(20)));
         assert_eq!(
             broken.to_string(),
@@ -350,7 +357,9 @@ mod tests {
 
         let mut gap = chain(7, 3);
         gap.remove(1);
-        let broken = walk(&gap, &Claims::new()).unwrap_err();
+        let Err(broken) = walk(&gap, &Claims::new()) else {
+            panic!("the walk goes through")
+        };
         assert_eq!(
             (broken.position, broken.reason.as_str()),
             (2, "entry missing")
@@ -361,7 +370,9 @@ mod tests {
         for entry in &mut moved {
             entry.chain_id = 8;
         }
-        let broken = walk(&moved, &Claims::new()).unwrap_err();
+        let Err(broken) = walk(&moved, &Claims::new()) else {
+            panic!("the walk goes through")
+        };
         assert!(broken.reason.contains("another organization"), "{broken}");
     }
 
@@ -371,16 +382,22 @@ mod tests {
         // Recorded at position 2 with another hash: the entry was rewritten
         // (and the chain after it recomputed) since.
         let rewritten = Claims::from([(7, BTreeMap::from([(2, ("f".repeat(64), 4))]))]);
-        let broken = walk(&entries, &rewritten).unwrap_err();
+        let Err(broken) = walk(&entries, &rewritten) else {
+            panic!("the walk goes through")
+        };
         assert_eq!(broken.reason, "differs from checkpoint 4");
 
         // Recorded at position 3, and the chain now ends at 2 with its head
         // rewound to match.
         let cut = &entries[..2];
         let mut claims = Claims::from([(7, BTreeMap::from([(3, (entries[2].hash.clone(), 1))]))]);
-        let done = walk(cut, &claims).unwrap();
+        let Ok(done) = walk(cut, &claims) else {
+            panic!("the walk breaks")
+        };
         let mut heads = head_of(&done);
-        let broken = done.finish(&mut heads, &mut claims).unwrap_err();
+        let Err(broken) = done.finish(&mut heads, &mut claims) else {
+            panic!("the chain ends where a checkpoint says it goes on")
+        };
         assert_eq!(
             (broken.position, broken.reason.as_str()),
             (3, "entries after this point are missing")
