@@ -84,6 +84,21 @@ enum Command {
         #[command(subcommand)]
         command: AgreementCommand,
     },
+    /// The maintained dashboard figures.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Recompute every maintained figure from the records, in one
+    /// transaction: repairs them however they went wrong.
+    Rebuild,
+    /// Fold every change waiting into the figures now (the server does it
+    /// continuously, see `stats_fold_interval_milliseconds`).
+    Fold,
 }
 
 #[derive(Subcommand)]
@@ -318,6 +333,30 @@ async fn main() -> anyhow::Result<()> {
             let today = chrono::Utc::now().date_naive();
             let expired = pactum::domain::agreement_lifecycle::expire_due(&db, today).await?;
             println!("{expired} agreements expired");
+        }
+        Command::Stats {
+            command: StatsCommand::Rebuild,
+        } => {
+            let db = migrated(&config).await?;
+            let rebuilt = pactum::domain::stats::rebuild(&db, chrono::Utc::now()).await?;
+            println!(
+                "dashboard figures rebuilt: {} contributions in {} buckets",
+                rebuilt.contributions, rebuilt.buckets
+            );
+        }
+        Command::Stats {
+            command: StatsCommand::Fold,
+        } => {
+            let db = migrated(&config).await?;
+            let mut folded = 0;
+            loop {
+                let n = pactum::domain::stats::fold(&db, chrono::Utc::now()).await?;
+                folded += n;
+                if n < pactum::domain::stats::FOLD_BATCH {
+                    break;
+                }
+            }
+            println!("{folded} changes folded into the dashboard figures");
         }
         Command::Schema => {}
     }

@@ -29,6 +29,9 @@ pub struct Metrics {
     pub mail_retried: IntCounter,
     /// Mails given up on (a permanent refusal, or out of attempts).
     pub mail_failed: IntCounter,
+    /// Changed records not yet folded into the dashboard figures, as last
+    /// counted by the fold job: their lag.
+    pub stats_pending: IntGauge,
 }
 
 impl Metrics {
@@ -80,6 +83,11 @@ impl Metrics {
         registry.register(Box::new(mail_sent.clone()))?;
         registry.register(Box::new(mail_retried.clone()))?;
         registry.register(Box::new(mail_failed.clone()))?;
+        let stats_pending = IntGauge::new(
+            "stats_pending_changes",
+            "Changed records not yet folded into the dashboard figures",
+        )?;
+        registry.register(Box::new(stats_pending.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -91,6 +99,7 @@ impl Metrics {
             mail_sent,
             mail_retried,
             mail_failed,
+            stats_pending,
         })
     }
 

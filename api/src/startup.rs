@@ -16,6 +16,7 @@ use crate::{
         audit_checkpoint::AuditCheckpoint,
         expiry::AgreementExpiry,
         housekeeping::{Housekeeping, Schedule},
+        stats_fold::StatsFold,
     },
     metrics::Metrics,
     notify::{Notifier, unsubscribe::UnsubscribeKey},
@@ -61,6 +62,8 @@ pub struct Application {
     db: DatabaseConnection,
     expiry_interval: Option<Duration>,
     checkpoint_interval: Option<Duration>,
+    fold_interval: Option<Duration>,
+    metrics: Metrics,
     housekeeping: Option<Schedule>,
     notifier: Option<Notifier>,
 }
@@ -80,6 +83,8 @@ impl Application {
             .then(|| Duration::from_secs(config.expiry_interval_seconds));
         let checkpoint_interval = (config.audit_checkpoint_interval_seconds > 0)
             .then(|| Duration::from_secs(config.audit_checkpoint_interval_seconds));
+        let fold_interval = (config.stats_fold_interval_milliseconds > 0)
+            .then(|| Duration::from_millis(config.stats_fold_interval_milliseconds));
         let auth = crate::auth::AuthState::new(&config)?;
         let files = crate::storage::Files {
             storage: crate::storage::from_config(&config)?,
@@ -108,7 +113,7 @@ impl Application {
             schema: build_schema(&config),
             db: db.clone(),
             config,
-            metrics,
+            metrics: metrics.clone(),
             notify_key,
         };
         let state_config = Arc::clone(&state.config);
@@ -121,6 +126,8 @@ impl Application {
             db,
             expiry_interval,
             checkpoint_interval,
+            fold_interval,
+            metrics,
             housekeeping,
             notifier,
         })
@@ -140,7 +147,8 @@ impl Application {
     /// Meanwhile the background jobs run (see [`crate::jobs`]): agreement
     /// expiry (once at start, then every `expiry_interval_seconds`, unless
     /// 0), audit checkpoints (every `audit_checkpoint_interval_seconds`,
-    /// unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
+    /// unless 0), the dashboard figures' fold (pausing
+    /// `stats_fold_interval_milliseconds` when idle, unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
     /// budget sweeper, and the alert consumer, mail worker and daily jobs
     /// unless `notify_enabled` is off. All stop with the server the same
     /// way: told, then awaited while they finish their round.
@@ -160,6 +168,13 @@ impl Application {
                 db: self.db.clone(),
             };
             background.spawn(Pace::Every(every), checkpoint);
+        }
+        if let Some(pause) = self.fold_interval {
+            let fold = StatsFold {
+                db: self.db.clone(),
+                metrics: self.metrics.clone(),
+            };
+            background.spawn(Pace::Drain(pause), fold);
         }
         if let Some(schedule) = self.housekeeping {
             let job = Housekeeping {

@@ -15,6 +15,7 @@ mod m20261124_000008_notifications;
 mod m20261125_000009_derived_indicator_values;
 mod m20261201_000010_sort_indexes;
 mod m20261201_000011_audit_chains;
+mod m20261201_000012_stats_aggregates;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_derived_indicator_values::Migration),
             Box::new(m20261201_000010_sort_indexes::Migration),
             Box::new(m20261201_000011_audit_chains::Migration),
+            Box::new(m20261201_000012_stats_aggregates::Migration),
         ]
     }
 }

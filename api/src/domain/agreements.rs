@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use entities::{
     agreement, agreement_party,
-    enums::{AgreementKind, AgreementStatus},
+    enums::{AgreementKind, AgreementStatus, Visibility},
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
@@ -21,7 +21,7 @@ use super::{
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    visibility::visible_to,
+    visibility::{shared_with, visible_to},
 };
 
 /// Which agreements a list shows.
@@ -112,19 +112,44 @@ fn with_any_party(orgs: Vec<i64>) -> Condition {
 /// A DRAFT is work in progress: whatever its visibility, only its parties'
 /// members see it until it is proposed.
 pub fn visible(actor: &Actor) -> Select<agreement::Entity> {
-    let members = actor.member_of();
-    let mut not_a_draft_or_mine =
-        Condition::any().add(agreement::Column::Status.ne(AgreementStatus::Draft));
-    if !members.is_empty() {
-        not_a_draft_or_mine = not_a_draft_or_mine.add(with_any_party(members));
-    }
     agreement::Entity::find()
         .filter(visible_to(
             actor,
             agreement::Column::Visibility,
             with_any_party,
         ))
-        .filter(not_a_draft_or_mine)
+        .filter(not_a_draft_or_mine(actor))
+}
+
+fn not_a_draft_or_mine(actor: &Actor) -> Condition {
+    let members = actor.member_of();
+    let cond = Condition::any().add(agreement::Column::Status.ne(AgreementStatus::Draft));
+    if members.is_empty() {
+        cond
+    } else {
+        cond.add(with_any_party(members))
+    }
+}
+
+/// What anyone sees, logged in or not: PUBLIC agreements past DRAFT
+/// (`visible` for an anonymous caller). The maintained dashboard figures
+/// count these.
+pub fn seen_by_anyone() -> Condition {
+    Condition::all()
+        .add(agreement::Column::Visibility.eq(Visibility::Public))
+        .add(agreement::Column::Status.ne(AgreementStatus::Draft))
+}
+
+/// The agreements `actor` sees besides [`seen_by_anyone`]: with it, all of
+/// [`visible`]. `None` when there are none to look for.
+pub fn visible_beyond_public(actor: &Actor) -> Option<Select<agreement::Entity>> {
+    let shared = shared_with(actor, agreement::Column::Visibility, with_any_party)?;
+    Some(
+        agreement::Entity::find()
+            .filter(shared)
+            .filter(not_a_draft_or_mine(actor))
+            .filter(seen_by_anyone().not()),
+    )
 }
 
 /// Lists the agreements `actor` may see, filtered and ordered.

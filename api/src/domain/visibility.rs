@@ -23,7 +23,24 @@ pub fn visible_to<C: ColumnTrait>(
     visibility: C,
     owned_by: impl Fn(Vec<i64>) -> Condition,
 ) -> Condition {
-    let mut cond = Condition::any().add(visibility.eq(Visibility::Public));
+    let cond = Condition::any().add(visibility.eq(Visibility::Public));
+    match shared_with(actor, visibility, owned_by) {
+        Some(shared) => cond.add(shared),
+        None => cond,
+    }
+}
+
+/// The rows `actor` may see because of who they are rather than because
+/// they are PUBLIC: everything their organizations own, and PARTNERS rows
+/// of their partners. `None` for an actor who belongs to no organization.
+/// The maintained dashboard figures count PUBLIC rows; a member's figures
+/// add what this matches (see [`super::stats`]).
+pub fn shared_with<C: ColumnTrait>(
+    actor: &Actor,
+    visibility: C,
+    owned_by: impl Fn(Vec<i64>) -> Condition,
+) -> Option<Condition> {
+    let mut cond = Condition::any();
     let members = actor.member_of();
     if !members.is_empty() {
         cond = cond.add(owned_by(members));
@@ -36,7 +53,7 @@ pub fn visible_to<C: ColumnTrait>(
                 .add(owned_by(partners.to_vec())),
         );
     }
-    cond
+    (!cond.is_empty()).then_some(cond)
 }
 
 /// Whether `actor` may see a loaded record with this visibility owned by

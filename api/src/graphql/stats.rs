@@ -1,5 +1,5 @@
-//! Dashboard figures. Each field is one SQL aggregate under the visibility
-//! rule, computed only when selected.
+//! Dashboard figures. Each field is one statement under the visibility
+//! rule (see [`crate::domain::stats`]), computed only when selected.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 
@@ -8,7 +8,13 @@ use super::{
     error::ApiResult,
     ids::{self, NodeKind},
 };
-use crate::domain::stats::{self as domain, ActivitiesBy, CountBy, StatsScope};
+use crate::domain::{
+    error::DomainError,
+    stats::{self as domain, Figure, StatsScope},
+};
+
+/// The longest look-ahead of `agreementsExpiring`, in days (ten years).
+pub const MAX_EXPIRY_WINDOW_DAYS: u32 = 3_660;
 
 /// A count under a key.
 #[derive(SimpleObject)]
@@ -74,21 +80,21 @@ pub struct Stats {
 }
 
 impl Stats {
-    async fn count(&self, ctx: &Context<'_>, by: CountBy) -> ApiResult<Vec<CountBucket>> {
+    async fn count(&self, ctx: &Context<'_>, figure: Figure) -> ApiResult<Vec<CountBucket>> {
         let s = state(ctx)?;
         Ok(counts(
-            domain::count_by(&s.db, &s.actor, self.scope, by).await?,
+            domain::count(&s.db, &s.actor, self.scope, figure).await?,
         ))
     }
 
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        by: ActivitiesBy,
+        figure: Figure,
     ) -> ApiResult<Vec<ActivityBucket>> {
         let s = state(ctx)?;
         Ok(activity_counts(
-            domain::activities_by(&s.db, &s.actor, self.scope, by).await?,
+            domain::activities_by(&s.db, &s.actor, self.scope, figure).await?,
         ))
     }
 }
@@ -97,35 +103,67 @@ impl Stats {
 impl Stats {
     /// Agreements by lifecycle state.
     async fn agreements_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        self.count(ctx, CountBy::AgreementStatus).await
+        self.count(ctx, Figure::AgreementStatus).await
     }
     /// Agreements by legal form.
     async fn agreements_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        self.count(ctx, CountBy::AgreementKind).await
+        self.count(ctx, Figure::AgreementKind).await
     }
     /// Agreements by the month they start ("2023-03").
     async fn agreements_by_month(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        self.count(ctx, CountBy::AgreementStartMonth).await
+        self.count(ctx, Figure::AgreementStartMonth).await
+    }
+    /// Agreements under each county one of their parties is in (an
+    /// agreement between two counties' institutions counts in both).
+    async fn agreements_by_county(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        self.count(ctx, Figure::AgreementCounty).await
+    }
+    /// ACTIVE agreements whose end date falls within `withinDays` days
+    /// from today (UTC; today included), e.g. 30 or 90. At most 3660.
+    async fn agreements_expiring(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] within_days: i32,
+    ) -> ApiResult<i32> {
+        let days = u32::try_from(within_days)
+            .ok()
+            .filter(|d| (1..=MAX_EXPIRY_WINDOW_DAYS).contains(d))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "withinDays",
+                    format!("withinDays must be between 1 and {MAX_EXPIRY_WINDOW_DAYS}"),
+                )
+            })?;
+        let s = state(ctx)?;
+        let today = chrono::Utc::now().date_naive();
+        let n = domain::agreements_expiring(&s.db, &s.actor, self.scope, today, days).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
     /// Documents by kind.
     async fn documents_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        self.count(ctx, CountBy::DocumentKind).await
+        self.count(ctx, Figure::DocumentKind).await
+    }
+    /// Documents by the month they were published ("2019-05"; undated
+    /// ones are left out).
+    async fn documents_by_month(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        self.count(ctx, Figure::DocumentPublishedMonth).await
     }
     /// Activities and participants by kind.
     async fn activities_by_kind(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
-        self.activities(ctx, ActivitiesBy::Kind).await
+        self.activities(ctx, Figure::ActivityKind).await
     }
     /// Activities and participants by the quarter they start ("2019-Q2").
     async fn activities_by_quarter(&self, ctx: &Context<'_>) -> ApiResult<Vec<ActivityBucket>> {
-        self.activities(ctx, ActivitiesBy::StartQuarter).await
+        self.activities(ctx, Figure::ActivityStartQuarter).await
+    }
+    /// Organizations by county (for an organization's scope: its own).
+    async fn organizations_by_county(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
+        self.count(ctx, Figure::OrganizationCounty).await
     }
     /// People trained per year: participants of COMPLETED TRAINING_COURSE
     /// activities by the year the course started.
     async fn people_trained_by_year(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountBucket>> {
-        let s = state(ctx)?;
-        Ok(counts(
-            domain::people_trained_by_year(&s.db, &s.actor, self.scope).await?,
-        ))
+        self.count(ctx, Figure::PeopleTrainedByYear).await
     }
     /// Indicators with their progress, by project; at most `first` (≤ the
     /// page-size limit).

@@ -6,7 +6,8 @@
 //! it is sending, the expiry job the agreement it is expiring). A failed
 //! round is logged and the next one runs on schedule.
 //!
-//! The jobs: agreement expiry ([`expiry`]), housekeeping
+//! The jobs: agreement expiry ([`expiry`]), the dashboard figures' fold
+//! ([`stats_fold`]), audit checkpoints ([`audit_checkpoint`]), housekeeping
 //! ([`housekeeping`]), the budget sweeper ([`crate::ratelimit`]), and the
 //! alert consumer, the mail worker and the daily alerts
 //! ([`crate::notify`]); later webhooks deliver the same way.
@@ -14,6 +15,7 @@
 pub mod audit_checkpoint;
 pub mod expiry;
 pub mod housekeeping;
+pub mod stats_fold;
 
 use std::{future::Future, time::Duration};
 

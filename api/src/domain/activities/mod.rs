@@ -27,7 +27,8 @@ pub use organizers::{accept_co_organizing, decline_co_organizing, invite_co_orga
 pub use participation::{ParticipationCount, set_participation};
 pub use query::{
     ActivityFilter, ActivitySort, by_ids, list, of_agreements, of_organizers, of_projects,
-    organized_by, participations_of_activities, pending_organizers_of_activities, visible,
+    organized_by, participations_of_activities, pending_organizers_of_activities, seen_by_anyone,
+    visible, visible_beyond_public,
 };
 
 use chrono::{DateTime, Utc};

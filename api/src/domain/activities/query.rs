@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use entities::{
     activity, activity_organizer, activity_participation,
-    enums::{ActivityKind, ActivityStatus},
+    enums::{ActivityKind, ActivityStatus, Visibility},
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
@@ -23,7 +23,7 @@ use crate::domain::{
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
     search_condition,
-    visibility::visible_to,
+    visibility::{shared_with, visible_to},
 };
 
 /// Which activities a list shows.
@@ -105,6 +105,23 @@ pub fn visible(actor: &Actor) -> Select<activity::Entity> {
         activity::Column::Visibility,
         organized_by_any,
     ))
+}
+
+/// What anyone sees, logged in or not: PUBLIC activities (`visible` for an
+/// anonymous caller). The maintained dashboard figures count these.
+pub fn seen_by_anyone() -> Condition {
+    Condition::all().add(activity::Column::Visibility.eq(Visibility::Public))
+}
+
+/// The activities `actor` sees besides [`seen_by_anyone`]: with it, all of
+/// [`visible`]. `None` when there are none to look for.
+pub fn visible_beyond_public(actor: &Actor) -> Option<Select<activity::Entity>> {
+    let shared = shared_with(actor, activity::Column::Visibility, organized_by_any)?;
+    Some(
+        activity::Entity::find()
+            .filter(shared)
+            .filter(seen_by_anyone().not()),
+    )
 }
 
 /// The activity if `actor` may see it now.

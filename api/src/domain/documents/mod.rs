@@ -22,7 +22,7 @@ pub use sharing::{share_with_agreement, unshare_from_agreement};
 pub use versions::{UploadedFile, add_version};
 pub use writes::{DocumentChanges, NewDocument, change_visibility, create, update};
 
-use entities::document;
+use entities::{document, enums::Visibility};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select, TransactionSession,
 };
@@ -31,7 +31,7 @@ use super::{
     actor::Actor,
     error::{DomainError, DomainResult},
     policy::Action,
-    visibility::visible_to,
+    visibility::{shared_with, visible_to},
     write::Write,
 };
 
@@ -43,6 +43,23 @@ fn owned_by(orgs: Vec<i64>) -> Condition {
 /// The documents `actor` may see.
 pub fn visible(actor: &Actor) -> Select<document::Entity> {
     document::Entity::find().filter(visible_to(actor, document::Column::Visibility, owned_by))
+}
+
+/// What anyone sees, logged in or not: PUBLIC documents (`visible` for an
+/// anonymous caller). The maintained dashboard figures count these.
+pub fn seen_by_anyone() -> Condition {
+    Condition::all().add(document::Column::Visibility.eq(Visibility::Public))
+}
+
+/// The documents `actor` sees besides [`seen_by_anyone`]: with it, all of
+/// [`visible`]. `None` when there are none to look for.
+pub fn visible_beyond_public(actor: &Actor) -> Option<Select<document::Entity>> {
+    let shared = shared_with(actor, document::Column::Visibility, owned_by)?;
+    Some(
+        document::Entity::find()
+            .filter(shared)
+            .filter(seen_by_anyone().not()),
+    )
 }
 
 /// Normalises a tag as stored: trimmed, lower case.

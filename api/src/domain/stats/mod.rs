@@ -1,0 +1,308 @@
+//! Dashboard figures under the same visibility rule as the lists, so a
+//! hidden record never shows up in a count, read in O(buckets).
+//!
+//! What anyone may see (PUBLIC records, agreements past DRAFT) is counted
+//! ahead: [`figures`] says once what each record contributes to which
+//! figure, triggers mark the records a write changes, and [`fold`] moves
+//! them into the stored sums. A read is one statement per figure: the
+//! stored sums for the scope, minus what the still-marked records
+//! contributed when last folded, plus what they contribute now (so a read
+//! is exact the moment a write commits), plus, for a member, the records
+//! beyond PUBLIC they may see, counted live: the small share the
+//! maintained figures leave out.
+//!
+//! Agreements expiring soon depend on today's date, so they are counted
+//! live on the `(status, end_date)` index; indicator progress reads the
+//! indicators (one grouped statement per derivation rule among them, see
+//! [`super::derived_values`]).
+
+mod figures;
+mod fold;
+
+pub use figures::{Figure, Subject};
+pub use fold::{FOLD_BATCH, Rebuilt, fold, pending, rebuild};
+
+use chrono::NaiveDate;
+use entities::{activity, agreement, document, enums::AgreementStatus, indicator};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
+    sea_query::{PostgresQueryBuilder, SqliteQueryBuilder},
+};
+
+use self::figures::{Records, Scopes};
+use super::{
+    activities, actor::Actor, agreements, derived_values, documents, error::DomainResult,
+    results,
+};
+
+/// Narrows every figure to one organization's records.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatsScope {
+    /// Agreements it is a party to, documents it owns, activities it
+    /// organizes; `None` for everything visible.
+    pub organization_id: Option<i64>,
+}
+
+/// A count under a key (a status, a kind, a month...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// The key.
+    pub key: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// Activities and their participants under a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityBucket {
+    /// The key.
+    pub key: String,
+    /// Activities held or planned (cancelled ones are left out).
+    pub activities: i64,
+    /// People who took part (trainers and speakers are not counted).
+    pub participants: i64,
+}
+
+/// One indicator's progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorProgress {
+    /// The indicator.
+    pub indicator_id: i64,
+    /// Its project.
+    pub project_id: i64,
+    /// What is measured.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Target value.
+    pub target: f64,
+    /// Achieved value: the stored one of an entered indicator, the one
+    /// derived over the activities the viewer may see of a derived one.
+    pub achieved: f64,
+    /// achieved / target, `None` for a zero target.
+    pub progress: Option<f64>,
+}
+
+/// A figure's bucket as read: records in it, and their amount.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+struct Row {
+    key: String,
+    records: i64,
+    amount: i64,
+}
+
+/// `select` (of one id column) as SQL with its values inlined: they are
+/// ids and enum names, escaped by sea-query.
+fn ids_sql<E: EntityTrait>(backend: DbBackend, select: Select<E>) -> String {
+    let query = select.into_query();
+    match backend {
+        DbBackend::Postgres => query.to_string(PostgresQueryBuilder),
+        _ => query.to_string(SqliteQueryBuilder),
+    }
+}
+
+/// The ids anyone may see of `subject` (`None`: all of them).
+fn seen_by_anyone_sql(backend: DbBackend, subject: Subject) -> Option<String> {
+    match subject {
+        Subject::Agreement => Some(ids_sql(
+            backend,
+            agreement::Entity::find()
+                .filter(agreements::seen_by_anyone())
+                .select_only()
+                .column(agreement::Column::Id),
+        )),
+        Subject::Document => Some(ids_sql(
+            backend,
+            document::Entity::find()
+                .filter(documents::seen_by_anyone())
+                .select_only()
+                .column(document::Column::Id),
+        )),
+        Subject::Activity => Some(ids_sql(
+            backend,
+            activity::Entity::find()
+                .filter(activities::seen_by_anyone())
+                .select_only()
+                .column(activity::Column::Id),
+        )),
+        Subject::Organization => None,
+    }
+}
+
+/// The ids `actor` sees of `subject` besides what anyone sees (`None`:
+/// there are none).
+fn beyond_public_sql(backend: DbBackend, subject: Subject, actor: &Actor) -> Option<String> {
+    match subject {
+        Subject::Agreement => agreements::visible_beyond_public(actor)
+            .map(|s| ids_sql(backend, s.select_only().column(agreement::Column::Id))),
+        Subject::Document => documents::visible_beyond_public(actor)
+            .map(|s| ids_sql(backend, s.select_only().column(document::Column::Id))),
+        Subject::Activity => activities::visible_beyond_public(actor)
+            .map(|s| ids_sql(backend, s.select_only().column(activity::Column::Id))),
+        Subject::Organization => None,
+    }
+}
+
+/// The one statement that reads `figure` for `actor` in `scope`.
+fn read_sql(backend: DbBackend, actor: &Actor, scope: StatsScope, figure: Figure) -> String {
+    let s = scope.organization_id.unwrap_or(0);
+    let subject = figure.subject();
+    let (code, f) = (subject.code(), figure.code());
+    let live = |visible: Option<&str>, records| {
+        figures::contributions(
+            backend,
+            subject,
+            &[figure],
+            Scopes::One(s),
+            visible,
+            records,
+        )
+    };
+    let mut parts = vec![
+        format!(
+            "SELECT key, records, amount FROM stats_counts WHERE scope_id = {s} AND figure = '{f}'"
+        ),
+        format!(
+            "SELECT key, -records, -amount FROM stats_contributions              WHERE subject = '{code}' AND scope_id = {s} AND figure = '{f}' AND subject_id IN              (SELECT subject_id FROM stats_changes WHERE subject = '{code}')"
+        ),
+        format!(
+            "SELECT key, records, amount FROM ({}) c",
+            live(
+                seen_by_anyone_sql(backend, subject).as_deref(),
+                &Records::Changed
+            )
+        ),
+    ];
+    if let Some(beyond) = beyond_public_sql(backend, subject, actor) {
+        parts.push(format!(
+            "SELECT key, records, amount FROM ({}) b",
+            live(Some(&beyond), &Records::All)
+        ));
+    }
+    format!(
+        "SELECT key, CAST(SUM(records) AS BIGINT) AS records, CAST(SUM(amount) AS BIGINT) AS amount          FROM ({}) u GROUP BY key HAVING SUM(records) > 0 ORDER BY key",
+        parts.join(" UNION ALL ")
+    )
+}
+
+async fn read<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    scope: StatsScope,
+    figure: Figure,
+) -> DomainResult<Vec<Row>> {
+    let backend = db.get_database_backend();
+    Ok(Row::find_by_statement(Statement::from_string(
+        backend,
+        read_sql(backend, actor, scope, figure),
+    ))
+    .all(db)
+    .await?)
+}
+
+/// `figure` as counts: records per key, or for
+/// [`Figure::PeopleTrainedByYear`] the participants per key.
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    scope: StatsScope,
+    figure: Figure,
+) -> DomainResult<Vec<Bucket>> {
+    let people = figure == Figure::PeopleTrainedByYear;
+    Ok(read(db, actor, scope, figure)
+        .await?
+        .into_iter()
+        .map(|r| Bucket {
+            key: r.key,
+            count: if people { r.amount } else { r.records },
+        })
+        .collect())
+}
+
+/// An activity figure: activities and participants per key.
+pub async fn activities_by<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    scope: StatsScope,
+    figure: Figure,
+) -> DomainResult<Vec<ActivityBucket>> {
+    Ok(read(db, actor, scope, figure)
+        .await?
+        .into_iter()
+        .map(|r| ActivityBucket {
+            key: r.key,
+            activities: r.records,
+            participants: r.amount,
+        })
+        .collect())
+}
+
+/// ACTIVE agreements `actor` may see whose end date falls within `days`
+/// days from `today` (today included).
+pub async fn agreements_expiring<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    scope: StatsScope,
+    today: NaiveDate,
+    days: u32,
+) -> DomainResult<u64> {
+    let last = today + chrono::Days::new(u64::from(days));
+    let mut select = agreements::visible(actor)
+        .filter(agreement::Column::Status.eq(AgreementStatus::Active))
+        .filter(agreement::Column::EndDate.between(today, last));
+    if let Some(org) = scope.organization_id {
+        select = select.filter(agreements::with_party(org));
+    }
+    Ok(select.count(db).await?)
+}
+
+/// Indicators with achieved / target, by project then definition order;
+/// at most `limit` rows. Derived values are counted for `actor` (one
+/// grouped statement per rule among the rows), like `Indicator.achieved`.
+pub async fn indicator_progress<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: Option<i64>,
+    owner_id: Option<i64>,
+    limit: u64,
+) -> DomainResult<Vec<IndicatorProgress>> {
+    let mut cond = Condition::all();
+    if let Some(project) = project_id {
+        cond = cond.add(indicator::Column::ProjectId.eq(project));
+    }
+    if let Some(owner) = owner_id {
+        cond = cond.add(
+            indicator::Column::ProjectId.in_subquery(sea_orm::QueryTrait::into_query(
+                entities::project::Entity::find()
+                    .select_only()
+                    .column(entities::project::Column::Id)
+                    .filter(entities::project::Column::OwnerId.eq(owner)),
+            )),
+        );
+    }
+    let rows = indicator::Entity::find()
+        .filter(cond)
+        .order_by_asc(indicator::Column::ProjectId)
+        .order_by_asc(indicator::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let keys: Vec<_> = rows.iter().filter_map(derived_values::key_of).collect();
+    let derived = derived_values::values(db, actor, &keys).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let achieved = derived_values::achieved(&row, &derived);
+            IndicatorProgress {
+                indicator_id: row.id,
+                project_id: row.project_id,
+                progress: results::progress(row.target, achieved),
+                name: row.name,
+                unit: row.unit,
+                target: row.target,
+                achieved,
+            }
+        })
+        .collect())
+}
