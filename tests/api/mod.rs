@@ -5,6 +5,7 @@ mod agreement_writes;
 mod alerts;
 mod audit;
 mod credentials;
+mod dashboard_figures;
 mod demo;
 mod documents_writes;
 mod expiry;

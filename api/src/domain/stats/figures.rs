@@ -370,7 +370,9 @@ mod tests {
         assert!(sql.contains("s.scope_id = 7"), "{sql}");
         assert!(!sql.contains("UNION ALL"), "{sql}");
         assert!(
-            sql.contains("t.id IN (SELECT subject_id FROM stats_changes WHERE subject = 'document')"),
+            sql.contains(
+                "t.id IN (SELECT subject_id FROM stats_changes WHERE subject = 'document')"
+            ),
             "{sql}"
         );
     }

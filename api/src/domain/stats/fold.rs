@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, FromQueryResult, Statement, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, FromQueryResult, Statement,
+    TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
 };
 
@@ -58,10 +59,7 @@ fn statement(txn: &DatabaseTransaction, sql: String) -> Statement {
 
 /// Folds up to [`FOLD_BATCH`] changed records; returns how many marks it
 /// took (0: nothing was waiting).
-pub async fn fold(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> DomainResult<u64> {
+pub async fn fold(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResult<u64> {
     let txn = db.begin().await?;
     lock(&txn, now).await?;
     let claimed = Claimed::find_by_statement(statement(
@@ -222,10 +220,7 @@ pub struct Rebuilt {
 
 /// Recomputes every maintained figure from the records, in one
 /// transaction: repairs aggregates however they went wrong.
-pub async fn rebuild(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> DomainResult<Rebuilt> {
+pub async fn rebuild(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResult<Rebuilt> {
     let txn = db.begin().await?;
     lock(&txn, now).await?;
     for table in ["stats_changes", "stats_contributions", "stats_counts"] {

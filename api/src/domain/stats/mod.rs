@@ -32,8 +32,7 @@ use sea_orm::{
 
 use self::figures::{Records, Scopes};
 use super::{
-    activities, actor::Actor, agreements, derived_values, documents, error::DomainResult,
-    results,
+    activities, actor::Actor, agreements, derived_values, documents, error::DomainResult, results,
 };
 
 /// Narrows every figure to one organization's records.
@@ -164,7 +163,9 @@ fn read_sql(backend: DbBackend, actor: &Actor, scope: StatsScope, figure: Figure
             "SELECT key, records, amount FROM stats_counts WHERE scope_id = {s} AND figure = '{f}'"
         ),
         format!(
-            "SELECT key, -records, -amount FROM stats_contributions              WHERE subject = '{code}' AND scope_id = {s} AND figure = '{f}' AND subject_id IN              (SELECT subject_id FROM stats_changes WHERE subject = '{code}')"
+            "SELECT key, -records, -amount FROM stats_contributions \
+             WHERE subject = '{code}' AND scope_id = {s} AND figure = '{f}' AND subject_id IN \
+             (SELECT subject_id FROM stats_changes WHERE subject = '{code}')"
         ),
         format!(
             "SELECT key, records, amount FROM ({}) c",
@@ -181,7 +182,9 @@ fn read_sql(backend: DbBackend, actor: &Actor, scope: StatsScope, figure: Figure
         ));
     }
     format!(
-        "SELECT key, CAST(SUM(records) AS BIGINT) AS records, CAST(SUM(amount) AS BIGINT) AS amount          FROM ({}) u GROUP BY key HAVING SUM(records) > 0 ORDER BY key",
+        "SELECT key, CAST(SUM(records) AS BIGINT) AS records, \
+         CAST(SUM(amount) AS BIGINT) AS amount FROM ({}) u \
+         GROUP BY key HAVING SUM(records) > 0 ORDER BY key",
         parts.join(" UNION ALL ")
     )
 }
