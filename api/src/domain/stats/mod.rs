@@ -309,3 +309,76 @@ pub async fn indicator_progress<C: ConnectionTrait>(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::actor::{TokenActor, UserActor};
+    use entities::enums::{MemberRole, TokenScope};
+
+    fn sql<E: EntityTrait>(select: Select<E>) -> String {
+        select.build(DbBackend::Postgres).to_string()
+    }
+
+    /// The maintained figures count what an anonymous caller sees: each
+    /// area's `seen_by_anyone` must be its `visible` for nobody.
+    #[test]
+    fn what_anyone_sees_is_what_an_anonymous_caller_sees() {
+        let anyone = Actor::Anonymous;
+        assert_eq!(
+            sql(agreements::visible(&anyone)),
+            sql(agreement::Entity::find().filter(agreements::seen_by_anyone()))
+        );
+        assert_eq!(
+            sql(documents::visible(&anyone)),
+            sql(document::Entity::find().filter(documents::seen_by_anyone()))
+        );
+        assert_eq!(
+            sql(activities::visible(&anyone)),
+            sql(activity::Entity::find().filter(activities::seen_by_anyone()))
+        );
+    }
+
+    #[test]
+    fn only_members_see_beyond_public() {
+        for subject in Subject::ALL {
+            assert_eq!(
+                beyond_public_sql(DbBackend::Sqlite, subject, &Actor::Anonymous),
+                None
+            );
+        }
+        let member = Actor::User(UserActor {
+            user_id: 1,
+            session_id: None,
+            memberships: vec![(4, MemberRole::Viewer)],
+            partners: vec![9],
+        });
+        let token = Actor::Token(TokenActor {
+            token_id: 1,
+            organization_id: 4,
+            scope: TokenScope::Read,
+            partners: vec![],
+        });
+        for actor in [member, token] {
+            let beyond =
+                beyond_public_sql(DbBackend::Sqlite, Subject::Document, &actor).unwrap_or_default();
+            assert!(beyond.contains(r#""owner_id" IN (4)"#), "{beyond}");
+            assert!(beyond.contains("NOT"), "{beyond}");
+        }
+    }
+
+    #[test]
+    fn a_read_is_one_statement_over_stored_sums_and_waiting_changes() {
+        let sql = read_sql(
+            DbBackend::Postgres,
+            &Actor::Anonymous,
+            StatsScope {
+                organization_id: Some(12),
+            },
+            Figure::DocumentKind,
+        );
+        assert!(sql.contains("FROM stats_counts WHERE scope_id = 12 AND figure = 'DOCUMENT_KIND'"));
+        assert!(sql.contains("FROM stats_changes WHERE subject = 'document'"));
+        assert!(sql.contains("HAVING SUM(records) > 0"));
+    }
+}
