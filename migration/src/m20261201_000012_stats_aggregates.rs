@@ -245,6 +245,16 @@ impl MigrationTrait for Migration {
         for sql in county_triggers(backend) {
             db.execute_unprepared(&sql).await?;
         }
+        if backend == DbBackend::Postgres {
+            // A queue: rows come and go all day, so vacuum and analyze it
+            // by row counts, not by a fraction of its (small) size.
+            db.execute_unprepared(
+                "ALTER TABLE stats_changes SET (autovacuum_vacuum_scale_factor = 0, \
+                 autovacuum_vacuum_threshold = 2000, autovacuum_analyze_scale_factor = 0, \
+                 autovacuum_analyze_threshold = 2000)",
+            )
+            .await?;
+        }
         for (subject, table) in [
             ("agreement", "agreements"),
             ("document", "documents"),

@@ -60,6 +60,16 @@ fn statement(txn: &DatabaseTransaction, sql: String) -> Statement {
 /// Folds up to [`FOLD_BATCH`] changed records; returns how many marks it
 /// took (0: nothing was waiting).
 pub async fn fold(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResult<u64> {
+    // An idle server does not write: look before taking the lock.
+    let waiting = Count::find_by_statement(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT CAST(id AS BIGINT) AS n FROM stats_changes LIMIT 1",
+    ))
+    .one(db)
+    .await?;
+    if waiting.is_none() {
+        return Ok(0);
+    }
     let txn = db.begin().await?;
     lock(&txn, now).await?;
     let claimed = Claimed::find_by_statement(statement(
@@ -249,6 +259,13 @@ pub async fn rebuild(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResul
     .await?
     .map_or(0, |c| c.n);
     txn.commit().await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // The tables were replaced wholesale: give the planner their shape
+        // now rather than at the next autovacuum.
+        for table in ["stats_changes", "stats_contributions", "stats_counts"] {
+            db.execute_unprepared(&format!("ANALYZE {table}")).await?;
+        }
+    }
     Ok(Rebuilt {
         contributions: u64::try_from(rows).unwrap_or_default(),
         buckets,
