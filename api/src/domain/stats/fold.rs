@@ -150,7 +150,7 @@ async fn insert_contributions(
     records: &Records<'_>,
 ) -> DomainResult<()> {
     let backend = txn.get_database_backend();
-    let public = super::seen_by_anyone_sql(backend, subject);
+    let public = super::read::seen_by_anyone_sql(backend, subject);
     let select = figures::contributions(
         backend,
         subject,
