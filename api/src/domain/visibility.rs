@@ -23,11 +23,12 @@ pub fn visible_to<C: ColumnTrait>(
     visibility: C,
     owned_by: impl Fn(Vec<i64>) -> Condition,
 ) -> Condition {
-    let cond = Condition::any().add(visibility.eq(Visibility::Public));
-    match shared_with(actor, visibility, owned_by) {
-        Some(shared) => cond.add(shared),
-        None => cond,
-    }
+    shared_branches(actor, visibility, owned_by)
+        .into_iter()
+        .fold(
+            Condition::any().add(visibility.eq(Visibility::Public)),
+            Condition::add,
+        )
 }
 
 /// The rows `actor` may see because of who they are rather than because
@@ -40,20 +41,31 @@ pub fn shared_with<C: ColumnTrait>(
     visibility: C,
     owned_by: impl Fn(Vec<i64>) -> Condition,
 ) -> Option<Condition> {
-    let mut cond = Condition::any();
+    let branches = shared_branches(actor, visibility, owned_by);
+    (!branches.is_empty()).then(|| branches.into_iter().fold(Condition::any(), Condition::add))
+}
+
+/// The members' branch and the partners' branch of the rule, those that
+/// apply to `actor`.
+fn shared_branches<C: ColumnTrait>(
+    actor: &Actor,
+    visibility: C,
+    owned_by: impl Fn(Vec<i64>) -> Condition,
+) -> Vec<Condition> {
+    let mut branches = Vec::new();
     let members = actor.member_of();
     if !members.is_empty() {
-        cond = cond.add(owned_by(members));
+        branches.push(owned_by(members));
     }
     let partners = actor.partner_of();
     if !partners.is_empty() {
-        cond = cond.add(
+        branches.push(
             Condition::all()
                 .add(visibility.eq(Visibility::Partners))
                 .add(owned_by(partners.to_vec())),
         );
     }
-    (!cond.is_empty()).then_some(cond)
+    branches
 }
 
 /// Whether `actor` may see a loaded record with this visibility owned by
