@@ -26,7 +26,23 @@ pub(super) struct Row {
 /// `select` (of one id column) as SQL with its values inlined: they are
 /// ids and enum names, escaped by sea-query.
 fn ids_sql<E: EntityTrait>(backend: DbBackend, select: Select<E>) -> String {
-    let query = select.into_query();
+    render(backend, &select.into_query())
+}
+
+/// The ids `select` matches among `named`, as SQL.
+fn ids_among<E: EntityTrait>(
+    backend: DbBackend,
+    select: Select<E>,
+    id: E::Column,
+    named: Vec<i64>,
+) -> String {
+    ids_sql(
+        backend,
+        select.filter(id.is_in(named)).select_only().column(id),
+    )
+}
+
+fn render(backend: DbBackend, query: &SelectStatement) -> String {
     match backend {
         DbBackend::Postgres => query.to_string(PostgresQueryBuilder),
         _ => query.to_string(SqliteQueryBuilder),
@@ -126,16 +142,14 @@ async fn candidates<C: ConnectionTrait>(
         return Ok(Vec::new());
     };
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => owned.to_string(PostgresQueryBuilder),
-        _ => owned.to_string(SqliteQueryBuilder),
-    };
-    Ok(Id::find_by_statement(Statement::from_string(backend, sql))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
+    Ok(
+        Id::find_by_statement(Statement::from_string(backend, render(backend, &owned)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect(),
+    )
 }
 
 /// The ids `actor` sees of `subject` besides what anyone sees, among
@@ -152,30 +166,12 @@ fn beyond_public_sql(
     }
     let named = candidates.to_vec();
     match subject {
-        Subject::Agreement => agreements::visible_beyond_public(actor).map(|s| {
-            ids_sql(
-                backend,
-                s.filter(agreement::Column::Id.is_in(named))
-                    .select_only()
-                    .column(agreement::Column::Id),
-            )
-        }),
-        Subject::Document => documents::visible_beyond_public(actor).map(|s| {
-            ids_sql(
-                backend,
-                s.filter(document::Column::Id.is_in(named))
-                    .select_only()
-                    .column(document::Column::Id),
-            )
-        }),
-        Subject::Activity => activities::visible_beyond_public(actor).map(|s| {
-            ids_sql(
-                backend,
-                s.filter(activity::Column::Id.is_in(named))
-                    .select_only()
-                    .column(activity::Column::Id),
-            )
-        }),
+        Subject::Agreement => agreements::visible_beyond_public(actor)
+            .map(|s| ids_among(backend, s, agreement::Column::Id, named)),
+        Subject::Document => documents::visible_beyond_public(actor)
+            .map(|s| ids_among(backend, s, document::Column::Id, named)),
+        Subject::Activity => activities::visible_beyond_public(actor)
+            .map(|s| ids_among(backend, s, activity::Column::Id, named)),
         Subject::Organization => None,
     }
 }
