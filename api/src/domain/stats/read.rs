@@ -23,10 +23,10 @@ pub(super) struct Row {
     pub(super) amount: i64,
 }
 
-/// `select` (of one id column) as SQL with its values inlined: they are
-/// ids and enum names, escaped by sea-query.
-fn ids_sql<E: EntityTrait>(backend: DbBackend, select: Select<E>) -> String {
-    render(backend, &select.into_query())
+/// The ids `select` matches, as SQL with its values inlined: they are ids
+/// and enum names, escaped by sea-query.
+fn ids_of<E: EntityTrait>(backend: DbBackend, select: Select<E>, id: E::Column) -> String {
+    render(backend, &select.select_only().column(id).into_query())
 }
 
 /// The ids `select` matches among `named`, as SQL.
@@ -36,10 +36,7 @@ fn ids_among<E: EntityTrait>(
     id: E::Column,
     named: Vec<i64>,
 ) -> String {
-    ids_sql(
-        backend,
-        select.filter(id.is_in(named)).select_only().column(id),
-    )
+    ids_of(backend, select.filter(id.is_in(named)), id)
 }
 
 fn render(backend: DbBackend, query: &SelectStatement) -> String {
@@ -51,30 +48,24 @@ fn render(backend: DbBackend, query: &SelectStatement) -> String {
 
 /// The ids anyone may see of `subject` (`None`: all of them).
 pub(super) fn seen_by_anyone_sql(backend: DbBackend, subject: Subject) -> Option<String> {
-    match subject {
-        Subject::Agreement => Some(ids_sql(
+    Some(match subject {
+        Subject::Agreement => ids_of(
             backend,
-            agreement::Entity::find()
-                .filter(agreements::seen_by_anyone())
-                .select_only()
-                .column(agreement::Column::Id),
-        )),
-        Subject::Document => Some(ids_sql(
+            agreement::Entity::find().filter(agreements::seen_by_anyone()),
+            agreement::Column::Id,
+        ),
+        Subject::Document => ids_of(
             backend,
-            document::Entity::find()
-                .filter(documents::seen_by_anyone())
-                .select_only()
-                .column(document::Column::Id),
-        )),
-        Subject::Activity => Some(ids_sql(
+            document::Entity::find().filter(documents::seen_by_anyone()),
+            document::Column::Id,
+        ),
+        Subject::Activity => ids_of(
             backend,
-            activity::Entity::find()
-                .filter(activities::seen_by_anyone())
-                .select_only()
-                .column(activity::Column::Id),
-        )),
-        Subject::Organization => None,
-    }
+            activity::Entity::find().filter(activities::seen_by_anyone()),
+            activity::Column::Id,
+        ),
+        Subject::Organization => return None,
+    })
 }
 
 /// Records one of `orgs` owns, straight from the ownership indexes. It is a
