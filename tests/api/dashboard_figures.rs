@@ -839,4 +839,26 @@ async fn an_expiry_window_out_of_range_is_bad_input() {
             .await;
         assert_eq!(TestApp::codes(&body), ["BAD_USER_INPUT"], "{days}: {body}");
     }
+    // Past the range of Int, as a variable or a literal.
+    for (query, variables) in [
+        (
+            "query($d: Int!) { stats { agreementsExpiring(withinDays: $d) } }",
+            json!({ "d": 99_999_999_999_i64 }),
+        ),
+        (
+            "{ stats { agreementsExpiring(withinDays: 99999999999) } }",
+            json!({}),
+        ),
+    ] {
+        let body = app.query(query, variables).await;
+        let codes = TestApp::codes(&body);
+        assert!(
+            codes == ["BAD_USER_INPUT"] || codes == ["GRAPHQL_VALIDATION_FAILED"],
+            "{body}"
+        );
+    }
+    let data = app
+        .data("{ stats { agreementsExpiring } }", json!({}))
+        .await;
+    assert_eq!(data["stats"]["agreementsExpiring"], 0);
 }

@@ -16,6 +16,9 @@ use crate::domain::{
 /// The longest look-ahead of `agreementsExpiring`, in days (ten years).
 pub const MAX_EXPIRY_WINDOW_DAYS: u32 = 3_660;
 
+/// The look-ahead of `agreementsExpiring` when none is given.
+const DEFAULT_EXPIRY_WINDOW_DAYS: i32 = 30;
+
 /// A count under a key.
 #[derive(SimpleObject)]
 pub struct CountBucket {
@@ -119,13 +122,18 @@ impl Stats {
         self.count(ctx, Figure::AgreementCounty).await
     }
     /// ACTIVE agreements whose end date falls within `withinDays` days
-    /// from today (UTC; today included), e.g. 30 or 90. At most 3660.
+    /// from today (UTC; today included), e.g. 30 or 90; 30 when not given.
+    /// At most 3660.
+    // Naming the argument in the cost makes async-graphql parse it while
+    // validating, so a value past the range of Int is refused there, as
+    // for every paged field, instead of surfacing from the resolver.
+    #[graphql(complexity = "child_complexity + usize::from(within_days.is_some())")]
     async fn agreements_expiring(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 30)] within_days: i32,
+        within_days: Option<i32>,
     ) -> ApiResult<i32> {
-        let days = u32::try_from(within_days)
+        let days = u32::try_from(within_days.unwrap_or(DEFAULT_EXPIRY_WINDOW_DAYS))
             .ok()
             .filter(|d| (1..=MAX_EXPIRY_WINDOW_DAYS).contains(d))
             .ok_or_else(|| {
