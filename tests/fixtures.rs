@@ -262,6 +262,7 @@ pub async fn project(
         search_text: Set(searchable(&[code, title])),
         created_at: Set(at(start)),
         version: Set(1),
+        sustainability_end_date: Set(None),
     }
     .insert(db)
     .await

@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod peers;
 pub mod s3;
 pub mod samples;
+pub mod served;
 pub mod smtp;
 
 use std::path::PathBuf;

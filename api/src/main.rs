@@ -13,6 +13,7 @@ use pactum::{
     graphql, seed,
     startup::{Application, shutdown_signal},
 };
+use sea_orm::ActiveEnum;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc: a well-kept allocator that serves the many small, short-lived
@@ -68,6 +69,12 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Login sessions without an identity provider (for trying the API as
+    /// a demo person).
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
     },
     /// Organizations' members.
     Org {
@@ -133,9 +140,23 @@ enum TokenCommand {
         /// `read` or `read-write`.
         #[arg(long, value_enum, default_value_t = CliScope::Read)]
         scope: CliScope,
-        /// Days until it stops working (at most 3650).
-        #[arg(long, default_value_t = 90)]
+        /// Days until it stops working (1 to 3650).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
         expires_in_days: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionCommand {
+    /// Open a session for the person with this address (a demo person, or
+    /// anyone who has logged in) and print its secret, to send as
+    /// `Authorization: Bearer <secret>`: it acts as that person, with their
+    /// roles. It lasts like a login session (`session_idle_minutes`,
+    /// `session_max_days`) and ends with `POST /auth/logout`.
+    Create {
+        /// The person's e-mail address, e.g. `cristina.olaru@caransebes.example`.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -260,8 +281,36 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("creating the token")?;
             eprintln!(
-                "API token #{} for {} ({:?}), expires {}; send it as `Authorization: Bearer <token>`:",
-                token.id, organization.name, token.scope, token.expires_at
+                "API token #{} for {} ({}), expires {}; send it as `Authorization: Bearer <token>`:",
+                token.id,
+                organization.name,
+                token.scope.to_value(),
+                instant(token.expires_at)
+            );
+            println!("{secret}");
+        }
+        Command::Session {
+            command: SessionCommand::Create { email },
+        } => {
+            let db = migrated(&config).await?;
+            let lifetime = pactum::domain::sessions::SessionLifetime::of(&config);
+            let (person, session, secret) = pactum::domain::sessions::open_by_operator(
+                &db,
+                &email,
+                lifetime,
+                chrono::Utc::now(),
+            )
+            .await
+            .with_context(|| {
+                format!("opening a session for `{email}` (nobody has that address yet?)")
+            })?;
+            eprintln!(
+                "session #{} for {} <{}>, valid until {} if unused for {} minutes; send it as `Authorization: Bearer <secret>`:",
+                session.id,
+                person.display_name,
+                person.email,
+                instant(session.absolute_expires_at),
+                config.session_idle_minutes
             );
             println!("{secret}");
         }
@@ -287,12 +336,16 @@ async fn main() -> anyhow::Result<()> {
             .context("adding the member")?;
             match outcome {
                 OperatorGrant::Granted(m) => println!(
-                    "{email} is now {:?} of {} (membership #{})",
-                    m.role, organization.name, m.id
+                    "{email} is now {} of {} (membership #{})",
+                    m.role.to_value(),
+                    organization.name,
+                    m.id
                 ),
                 OperatorGrant::Invited(i) => println!(
-                    "{email} has not logged in yet: invited as {:?} of {} until {} (taken up at their first login with this address verified)",
-                    i.role, organization.name, i.expires_at
+                    "{email} has not logged in yet: invited as {} of {} until {} (taken up at their first login with this address verified; the invitation is mailed)",
+                    i.role.to_value(),
+                    organization.name,
+                    instant(i.expires_at)
                 ),
             }
         }
@@ -361,6 +414,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Schema => {}
     }
     Ok(())
+}
+
+/// An instant as people and the API write it: RFC 3339 to the second, UTC.
+fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The configured database, migrated.

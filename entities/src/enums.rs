@@ -310,7 +310,7 @@ pub enum EventKind {
 }
 
 /// The rule an indicator's achieved value is derived by, from the
-/// activities of its project.
+/// activities or the agreements of its project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -325,6 +325,11 @@ pub enum IndicatorDerivation {
     /// How many of the project's activities are COMPLETED.
     #[sea_orm(string_value = "ACTIVITIES_COMPLETED")]
     ActivitiesCompleted,
+    /// Agreements the project's beneficiary signed that came into force
+    /// (became ACTIVE) within the project's period or its sustainability
+    /// period.
+    #[sea_orm(string_value = "AGREEMENTS_SIGNED")]
+    AgreementsSigned,
 }
 
 // notifications (issue 5)

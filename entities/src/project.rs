@@ -33,6 +33,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Optimistic-concurrency version, bumped on every change.
     pub version: i32,
+    /// Last day of the sustainability period after the project, in which
+    /// the beneficiary keeps its commitments (not before `end_date`).
+    pub sustainability_end_date: Option<Date>,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

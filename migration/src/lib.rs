@@ -16,6 +16,7 @@ mod m20261125_000009_derived_indicator_values;
 mod m20261201_000010_sort_indexes;
 mod m20261201_000011_audit_chains;
 mod m20261201_000012_stats_aggregates;
+mod m20261202_000013_agreements_signed;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_sort_indexes::Migration),
             Box::new(m20261201_000011_audit_chains::Migration),
             Box::new(m20261201_000012_stats_aggregates::Migration),
+            Box::new(m20261202_000013_agreements_signed::Migration),
         ]
     }
 }

@@ -447,7 +447,7 @@ async fn operators_mint_tokens_and_bootstrap_owners_from_the_command_line() {
         ],
     );
     assert!(ok, "{err}");
-    assert!(out.contains("invited as Owner"), "{out}");
+    assert!(out.contains("invited as OWNER"), "{out}");
     let (ok, _, err) = pactum(app, &["token", "create", "--org", "nowhere"]);
     assert!(!ok);
     assert!(err.contains("no organization with slug `nowhere`"), "{err}");
@@ -468,7 +468,7 @@ async fn operators_mint_tokens_and_bootstrap_owners_from_the_command_line() {
         ],
     );
     assert!(ok, "{err}");
-    assert!(out.contains("is now Editor"), "{out}");
+    assert!(out.contains("is now EDITOR"), "{out}");
     let session = accounts::session(&app.db, user.id).await;
     let me = app
         .data_as(Some(&session), "{ me { memberships { role } } }", json!({}))

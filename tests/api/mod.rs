@@ -2,6 +2,7 @@
 
 mod activities_writes;
 mod agreement_writes;
+mod agreements_signed;
 mod alerts;
 mod audit;
 mod credentials;
@@ -28,6 +29,7 @@ mod pagination;
 mod planning;
 mod plans;
 mod rate_limits;
+mod readme;
 mod results_writes;
 mod schema;
 mod search;

@@ -11,7 +11,7 @@ pub mod providers;
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -77,10 +77,7 @@ impl AuthState {
         );
         Ok(Arc::new(Self {
             providers: Providers::new(config.auth_providers.clone())?,
-            lifetime: SessionLifetime {
-                idle: Duration::minutes(i64::from(config.session_idle_minutes)),
-                absolute: Duration::days(i64::from(config.session_max_days)),
-            },
+            lifetime: SessionLifetime::of(config),
             secure_cookies: !(parsed.scheme() == "http" && local),
             actors: ActorCache::new(std::time::Duration::from_secs(config.actor_cache_seconds)),
             public_url,

@@ -332,7 +332,8 @@ pub enum OperatorGrant {
 }
 
 /// Gives `email` a role in `organization` from the command line, bypassing
-/// the policy (this is how the first OWNER of an organization is made).
+/// the policy (this is how the first OWNER of an organization is made). An
+/// invitation is mailed to the address, as one made through the API is.
 pub async fn grant_by_operator<C: TransactionTrait>(
     db: &C,
     organization: i64,
@@ -394,6 +395,16 @@ pub async fn grant_by_operator<C: TransactionTrait>(
         before: None,
         after,
     });
+    // An invitation made here is mailed like one made through the API.
+    if let OperatorGrant::Invited(i) = &outcome {
+        txn.event(Event::about(
+            EventKind::MemberInvited,
+            organization,
+            "Invitation",
+            i.id,
+            serde_json::json!({ "email": i.email, "role": i.role }),
+        ));
+    }
     txn.commit().await?;
     Ok(outcome)
 }

@@ -3,9 +3,10 @@
 //! database keeps only the token's digest.
 
 use chrono::{DateTime, Duration, Utc};
-use entities::session;
+use entities::{session, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use super::{
@@ -13,7 +14,9 @@ use super::{
     actor::Actor,
     error::{DomainError, DomainResult},
     secrets::{SESSION_PREFIX, digest, new_secret},
+    values::EmailAddress,
 };
+use crate::config::Config;
 
 /// How long sessions last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +25,16 @@ pub struct SessionLifetime {
     pub idle: Duration,
     /// No session outlives this, however busy.
     pub absolute: Duration,
+}
+
+impl SessionLifetime {
+    /// The configured lifetime (`session_idle_minutes`, `session_max_days`).
+    pub fn of(config: &Config) -> Self {
+        Self {
+            idle: Duration::minutes(i64::from(config.session_idle_minutes)),
+            absolute: Duration::days(i64::from(config.session_max_days)),
+        }
+    }
 }
 
 /// Renewals are written at most this often, so a busy client does not turn
@@ -63,6 +76,34 @@ pub async fn open<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok((model, secret))
+}
+
+/// Opens a session for the user with address `email`, from the command
+/// line: how someone tries the API as a demo person (or an operator acts
+/// as a user) without an identity provider. Nobody with the address is
+/// `NOT_FOUND`.
+pub async fn open_by_operator<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> DomainResult<(user::Model, session::Model, String)> {
+    let email = EmailAddress::parse("email", email)?.into_string();
+    let person = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound { entity: "User" })?;
+    let (session, secret) = open(
+        db,
+        person.id,
+        Some("pactum session create".to_owned()),
+        lifetime,
+        now,
+    )
+    .await?;
+    Ok((person, session, secret))
 }
 
 /// The actor behind a session secret, renewing the session's idle expiry.

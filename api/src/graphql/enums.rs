@@ -250,7 +250,7 @@ mirror_enum! {
 
 mirror_enum! {
     /// The rule a derived indicator's achieved value is computed by, from
-    /// the activities of its project.
+    /// the activities or the agreements of its project.
     IndicatorDerivation => IndicatorDerivation {
         /// Participants (trainers excluded) of the project's COMPLETED
         /// TRAINING_COURSE activities.
@@ -259,5 +259,11 @@ mirror_enum! {
         CertificatesIssued,
         /// How many of the project's activities are COMPLETED.
         ActivitiesCompleted,
+        /// Agreements the project's beneficiary signed that came into
+        /// force (the last party signed, making them ACTIVE) between the
+        /// project's start and the end of its sustainability period (its
+        /// end date when it has none), by the day in UTC. Expired and
+        /// terminated ones still count: they did come into force.
+        AgreementsSigned,
     }
 }

@@ -62,6 +62,12 @@ impl Project {
     async fn end_date(&self) -> Date {
         Date(self.0.end_date)
     }
+    /// Last day of the sustainability period after the project, in which
+    /// the beneficiary keeps its commitments (AGREEMENTS_SIGNED indicators
+    /// count agreements until then); null when it has none.
+    async fn sustainability_end_date(&self) -> Option<Date> {
+        self.0.sustainability_end_date.map(Date)
+    }
     /// What the project set out to do.
     async fn summary(&self) -> &str {
         &self.0.summary
@@ -321,6 +327,9 @@ pub struct CreateProjectInput {
     /// breaks allowed.
     #[graphql(default)]
     pub summary: String,
+    /// Last day of the sustainability period after the project, if it has
+    /// one (not before `endDate`).
+    pub sustainability_end_date: Option<Date>,
 }
 
 /// Input of `updateProject`: only the fields given change.
@@ -347,6 +356,8 @@ pub struct UpdateProjectInput {
     /// What the project sets out to do. At most 10000 characters; line
     /// breaks allowed.
     pub summary: Option<String>,
+    /// Last day of the sustainability period (`null` clears it).
+    pub sustainability_end_date: MaybeUndefined<Date>,
 }
 
 /// Result of a project mutation.
@@ -441,6 +452,7 @@ impl ResultsMutation {
             start_date: input.start_date.0,
             end_date: input.end_date.0,
             summary: input.summary,
+            sustainability_end_date: input.sustainability_end_date.map(|d| d.0),
         };
         let result = domain::create_project(&s.db, &s.actor, owner, fields, Utc::now()).await;
         Payload::of(result, Project)
@@ -464,6 +476,7 @@ impl ResultsMutation {
             start_date,
             end_date,
             summary,
+            sustainability_end_date,
             ..
         } = input;
         let change = move |f: &mut ProjectFields| {
@@ -486,6 +499,9 @@ impl ResultsMutation {
             if let Some(v) = summary {
                 f.summary = v;
             }
+            sustainability_end_date
+                .map_value(|d| d.0)
+                .update_to(&mut f.sustainability_end_date);
         };
         let result = domain::update_project(&s.db, &s.actor, id, version, change, Utc::now()).await;
         Payload::of(result, Project)

@@ -10,12 +10,12 @@
 //! they hold on every transport; this module maps their codes to HTTP
 //! statuses (400, 405, 429) and masks uncoded errors.
 
-use async_graphql::{BatchRequest, Request, Response, ServerError, http::GraphiQLSource};
+use async_graphql::{BatchRequest, Request, Response, ServerError};
 use axum::{
     Extension,
     extract::State,
     http::{HeaderMap, Method, StatusCode, Uri, header},
-    response::{Html, IntoResponse, Response as HttpResponse},
+    response::{IntoResponse, Response as HttpResponse},
 };
 use serde_json::json;
 
@@ -66,13 +66,7 @@ pub async fn graphql_get(
 ) -> HttpResponse {
     let query_string = uri.query().unwrap_or_default();
     if query_string.is_empty() && wants_html(&headers) {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Pactum")
-                .finish(),
-        )
-        .into_response();
+        return super::graphiql::graphiql();
     }
     let Some(ty) = negotiate(&headers) else {
         return not_acceptable();

@@ -1,4 +1,4 @@
-//! The axum router: `/graphql` (GET and POST, GraphiQL in a browser; POST
+//! The axum router: `/` (to `/graphql`), `/graphql` (GET and POST, GraphiQL in a browser; POST
 //! as JSON, or as `multipart/form-data` for file uploads following the
 //! GraphQL multipart request spec), `/files/{versionId}` (downloads),
 //! `/auth/*` (login), `/unsubscribe` (one-click, from alert e-mails),
@@ -11,6 +11,7 @@ pub mod body;
 pub mod client_ip;
 pub mod error;
 pub mod files;
+pub mod graphiql;
 pub mod graphql;
 pub mod multipart;
 pub mod negotiate;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .allow_credentials(true)
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
     Ok(Router::new()
+        .route("/", get(graphiql::home))
         .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
         .route("/files/{version_id}", get(files::download))
         .merge(auth)

@@ -36,6 +36,8 @@ pub struct ProjectFields {
     pub end_date: NaiveDate,
     /// What the project sets out to do.
     pub summary: String,
+    /// Last day of the sustainability period (not before the last day).
+    pub sustainability_end_date: Option<NaiveDate>,
 }
 
 impl ProjectFields {
@@ -46,6 +48,15 @@ impl ProjectFields {
                 "the project cannot end before it starts",
             ));
         }
+        if self
+            .sustainability_end_date
+            .is_some_and(|s| s < self.end_date)
+        {
+            return Err(DomainError::invalid(
+                "sustainabilityEndDate",
+                "the sustainability period cannot end before the project does",
+            ));
+        }
         Ok(Self {
             code: fields::PROJECT_CODE.required(&self.code)?,
             title: fields::PROJECT_TITLE.required(&self.title)?,
@@ -54,6 +65,7 @@ impl ProjectFields {
             start_date: self.start_date,
             end_date: self.end_date,
             summary: fields::PROJECT_SUMMARY.clean(&self.summary)?,
+            sustainability_end_date: self.sustainability_end_date,
         })
     }
 
@@ -72,6 +84,7 @@ impl From<&project::Model> for ProjectFields {
             start_date: p.start_date,
             end_date: p.end_date,
             summary: p.summary.clone(),
+            sustainability_end_date: p.sustainability_end_date,
         }
     }
 }
@@ -144,6 +157,7 @@ pub async fn create_project<C: TransactionTrait>(
         start_date: Set(fields.start_date),
         end_date: Set(fields.end_date),
         summary: Set(fields.summary),
+        sustainability_end_date: Set(fields.sustainability_end_date),
         created_at: Set(now),
         version: Set(1),
         ..Default::default()
@@ -201,6 +215,7 @@ pub async fn update_project<C: TransactionTrait>(
     active.start_date = Set(fields.start_date);
     active.end_date = Set(fields.end_date);
     active.summary = Set(fields.summary);
+    active.sustainability_end_date = Set(fields.sustainability_end_date);
     active.version = Set(before.version + 1);
     let updated = active
         .update(&txn)

@@ -22,7 +22,8 @@
 //! invented number that merely passes the CIF check digit, not the
 //! institution's actual CIF. Fictional organizations use `example.org`
 //! addresses; real institutions get their public website and no e-mail
-//! address. Document versions carry metadata only (a deterministic SHA-256 of
+//! address. The demo people, one or more members of each organization, are
+//! invented too and have addresses on the reserved `.example` domain. Document versions carry metadata only (a deterministic SHA-256 of
 //! the file name, title and version number); no file bytes are written to the
 //! store.
 //!
@@ -76,6 +77,7 @@ pub async fn seed_demo<C: ConnectionTrait + TransactionTrait>(db: &C) -> DomainR
     let documents = insert_documents(&txn, &demo.documents, &orgs).await?;
     let activities = &demo.activities;
     insert_activities(&txn, activities, &orgs, &projects, &agreements, &documents).await?;
+    people::insert_people(&txn, &demo.people, &orgs).await?;
     txn.commit().await?;
     tracing::info!(
         organizations = demo.organizations.len(),
@@ -83,6 +85,7 @@ pub async fn seed_demo<C: ConnectionTrait + TransactionTrait>(db: &C) -> DomainR
         agreements = demo.agreements.len(),
         documents = demo.documents.len(),
         activities = demo.activities.len(),
+        people = demo.people.len(),
         "demo data loaded"
     );
     Ok(true)
@@ -191,6 +194,7 @@ async fn insert_projects<'a, T: ConnectionTrait>(
             contract_number: Set(p.contract_number.clone()),
             start_date: Set(p.start.0),
             end_date: Set(p.end.0),
+            sustainability_end_date: Set(p.sustainability_end.map(|d| d.0)),
             summary: Set(p.summary.clone()),
             search_text: Set(searchable(&[&p.code, &p.title, &p.programme, &p.summary])),
             created_at: Set(at(p.start, 9)?),
@@ -207,7 +211,7 @@ async fn insert_projects<'a, T: ConnectionTrait>(
                 baseline: Set(i.baseline),
                 target: Set(i.target),
                 achieved: Set(i.achieved),
-                derivation: Set(None),
+                derivation: Set(i.derivation),
                 version: Set(1),
             }
             .insert(txn)
@@ -400,6 +404,7 @@ async fn insert_activities<T: ConnectionTrait>(
     Ok(())
 }
 
+mod people;
 mod records;
 #[cfg(test)]
 mod tests;

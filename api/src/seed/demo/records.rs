@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use entities::enums::{
-    ActivityKind, ActivityStatus, AgreementKind, AgreementStatus, DocumentKind, OrganizationKind,
-    ParticipantRole, Visibility,
+    ActivityKind, ActivityStatus, AgreementKind, AgreementStatus, DocumentKind,
+    IndicatorDerivation, Language, MemberRole, OrganizationKind, ParticipantRole, Visibility,
 };
 use sea_orm::ActiveEnum;
 use serde::{Deserialize, Deserializer, de};
@@ -22,6 +22,7 @@ pub(super) struct Demo {
     pub(super) agreements: Vec<AgreementSpec>,
     pub(super) documents: Vec<DocSpec>,
     pub(super) activities: Vec<ActivitySpec>,
+    pub(super) people: Vec<PersonSpec>,
 }
 
 impl Demo {
@@ -62,6 +63,8 @@ pub(super) struct ProjectSpec {
     /// Also the creation day, at 09:00.
     pub(super) start: Day,
     pub(super) end: Day,
+    /// Last day of the sustainability period, if the project has one.
+    pub(super) sustainability_end: Option<Day>,
     pub(super) summary: String,
     pub(super) indicators: Vec<IndicatorSpec>,
 }
@@ -74,7 +77,12 @@ pub(super) struct IndicatorSpec {
     pub(super) unit: String,
     pub(super) baseline: f64,
     pub(super) target: f64,
+    /// Entered indicators only: a derived one is counted when read.
+    #[serde(default)]
     pub(super) achieved: f64,
+    /// The rule a derived indicator is counted by.
+    #[serde(default, deserialize_with = "optional_db_name")]
+    pub(super) derivation: Option<IndicatorDerivation>,
 }
 
 /// One agreement, referred to by its key; the initiator is its first party.
@@ -202,6 +210,21 @@ pub(super) struct ParticipantSpec {
     pub(super) count: i32,
 }
 
+/// One demo person and their membership of one organization.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PersonSpec {
+    pub(super) email: String,
+    pub(super) name: String,
+    #[serde(deserialize_with = "db_name")]
+    pub(super) language: Language,
+    pub(super) org: String,
+    #[serde(deserialize_with = "db_name")]
+    pub(super) role: MemberRole,
+    /// Creation of the user and the membership, at 08:00.
+    pub(super) created: Day,
+}
+
 /// A calendar day, written as a TOML local date (`2021-09-15`): the `toml`
 /// crate hands dates over as its own `Datetime`, which chrono cannot read.
 #[derive(Clone, Copy, PartialEq, PartialOrd)]
@@ -217,6 +240,15 @@ impl<'de> Deserialize<'de> for Day {
             .map(Self)
             .ok_or_else(|| de::Error::custom(format!("{value} is not a calendar day")))
     }
+}
+
+/// Reads an optional enumeration by its database name.
+fn optional_db_name<'de, D, E>(deserializer: D) -> Result<Option<E>, D::Error>
+where
+    D: Deserializer<'de>,
+    E: ActiveEnum<Value = String>,
+{
+    db_name(deserializer).map(Some)
 }
 
 /// Reads an enumeration by its database (and GraphQL) name, such as

@@ -1,7 +1,8 @@
 //! Derived indicator values, computed for the viewer when they are read.
 //!
 //! A derived indicator's achieved value is a figure over the project's
-//! COMPLETED activities (an [`IndicatorDerivation`] rule). It is counted in
+//! COMPLETED activities, or over the agreements its beneficiary brought
+//! into force ([`agreements`]), by an [`IndicatorDerivation`] rule. It is counted in
 //! SQL over [`activities::visible`] for the actor asking — the one
 //! visibility rule — so a PRIVATE course adds to what its organizers'
 //! members read and to nothing anonymous callers read, exactly as it adds
@@ -27,6 +28,8 @@ use sea_orm::{
 
 use super::{activities, actor::Actor, column, error::DomainResult, inner_join};
 
+mod agreements;
+
 /// One derived figure: a project and the rule it is derived by.
 pub type DerivedKey = (i64, IndicatorDerivation);
 
@@ -38,14 +41,14 @@ pub fn key_of(indicator: &indicator::Model) -> Option<DerivedKey> {
         .map(|rule| (indicator.project_id, rule))
 }
 
-/// One statement for `rule`: (project id, value) for each of `projects`
-/// that has at least one COMPLETED activity `actor` may see and that the
-/// rule counts; the projects missing from its rows have 0.
-fn per_project(
+/// The statement of a rule over activities: (project id, value) for each
+/// of `projects` that has at least one COMPLETED activity `actor` may see
+/// and that the rule counts. `None` for a rule over agreements.
+fn over_activities(
     actor: &Actor,
     rule: IndicatorDerivation,
     projects: Vec<i64>,
-) -> Select<activity::Entity> {
+) -> Option<Select<activity::Entity>> {
     let completed = activities::visible(actor)
         .filter(activity::Column::ProjectId.is_in(projects))
         .filter(activity::Column::Status.eq(ActivityStatus::Completed));
@@ -68,12 +71,32 @@ fn per_project(
         ),
         // Completed activities of any kind.
         IndicatorDerivation::ActivitiesCompleted => (completed, Expr::col(Asterisk).count()),
+        IndicatorDerivation::AgreementsSigned => return None,
     };
-    select
-        .select_only()
-        .column(activity::Column::ProjectId)
-        .column_as(value, "value")
-        .group_by(activity::Column::ProjectId)
+    Some(
+        select
+            .select_only()
+            .column(activity::Column::ProjectId)
+            .column_as(value, "value")
+            .group_by(activity::Column::ProjectId),
+    )
+}
+
+/// One statement for `rule`: the value of each of `projects` that has
+/// one; the projects missing from the map have 0.
+async fn counts<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    rule: IndicatorDerivation,
+    projects: Vec<i64>,
+) -> DomainResult<HashMap<i64, i64>> {
+    match over_activities(actor, rule, projects.clone()) {
+        Some(select) => {
+            let rows: Vec<(i64, i64)> = select.into_tuple().all(db).await?;
+            Ok(rows.into_iter().collect())
+        }
+        None => agreements::in_force(db, actor, projects).await,
+    }
 }
 
 #[expect(
@@ -100,11 +123,7 @@ pub async fn values<C: ConnectionTrait>(
     for (rule, mut projects) in by_rule {
         projects.sort_unstable();
         projects.dedup();
-        let rows: Vec<(i64, i64)> = per_project(actor, rule, projects.clone())
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut found: HashMap<i64, i64> = rows.into_iter().collect();
+        let mut found = counts(db, actor, rule, projects.clone()).await?;
         for project in projects {
             let count = found.remove(&project).unwrap_or(0);
             out.insert((project, rule), as_value(count));
@@ -319,9 +338,10 @@ mod tests {
 
     #[test]
     fn the_statement_applies_the_visibility_rule_and_groups_by_project() {
-        let sql = per_project(&Actor::Anonymous, PeopleTrained, vec![1, 2])
-            .build(DbBackend::Postgres)
-            .to_string();
+        let Some(select) = over_activities(&Actor::Anonymous, PeopleTrained, vec![1, 2]) else {
+            panic!("PEOPLE_TRAINED counts activities");
+        };
+        let sql = select.build(DbBackend::Postgres).to_string();
         for part in [
             r#"INNER JOIN "activity_participations""#,
             r#""activity_participations"."role" <> 'TRAINER'"#,
