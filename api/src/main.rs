@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entities::enums::{MemberRole, TokenScope};
-use pactum::domain::{audit::Verification, members::OperatorGrant};
+use pactum::domain::{audit::Verification, members::OperatorGrant, open_data::License};
 use pactum::{
     config::{Config, LogFormat},
     graphql, seed,
@@ -91,10 +91,26 @@ enum Command {
         #[command(subcommand)]
         command: AgreementCommand,
     },
+    /// Exports for outsiders.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// The maintained dashboard figures.
     Stats {
         #[command(subcommand)]
         command: StatsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write the open data package (`datapackage.json` and one CSV file per
+    /// table, every PUBLIC record, as `/open-data/` serves it) into DIR.
+    OpenData {
+        /// The directory (created if missing; its package files are
+        /// replaced).
+        dir: PathBuf,
     },
 }
 
@@ -386,6 +402,28 @@ async fn main() -> anyhow::Result<()> {
             let today = chrono::Utc::now().date_naive();
             let expired = pactum::domain::agreement_lifecycle::expire_due(&db, today).await?;
             println!("{expired} agreements expired");
+        }
+        Command::Export {
+            command: ExportCommand::OpenData { dir },
+        } => {
+            let db = migrated(&config).await?;
+            let base = if config.public_url.is_empty() {
+                format!("http://{}", config.listen)
+            } else {
+                config.public_url.trim_end_matches('/').to_owned()
+            };
+            let written =
+                pactum::domain::open_data::export(&db, &dir, &License::of(&config), &base)
+                    .await
+                    .with_context(|| {
+                        format!("writing the open data package to {}", dir.display())
+                    })?;
+            println!(
+                "open data package written to {}: {} rows in {} files",
+                dir.display(),
+                written.rows,
+                written.files
+            );
         }
         Command::Stats {
             command: StatsCommand::Rebuild,

@@ -24,6 +24,7 @@ mod limits;
 mod login;
 mod matrix;
 mod members;
+mod open_data;
 mod organization_writes;
 mod pagination;
 mod planning;

@@ -116,6 +116,13 @@ pub struct Config {
     /// on this node. Reads are exact either way; unfolded changes make them
     /// slower.
     pub stats_fold_interval_milliseconds: u64,
+    /// `PACTUM_OPEN_DATA_LICENSE_NAME`: the licence identifier the open
+    /// data package (`/open-data/datapackage.json`) is published under.
+    pub open_data_license_name: String,
+    /// `PACTUM_OPEN_DATA_LICENSE_TITLE`: that licence's title.
+    pub open_data_license_title: String,
+    /// `PACTUM_OPEN_DATA_LICENSE_URL`: where that licence's text is.
+    pub open_data_license_url: String,
     /// `PACTUM_MAX_UPLOAD_BYTES`: largest file accepted by an upload
     /// (`multipart/form-data` requests may be this much larger than
     /// `max_body_bytes`; every other request keeps `max_body_bytes`).
@@ -401,6 +408,12 @@ impl Default for Config {
             expiry_interval_seconds: 3600,
             audit_checkpoint_interval_seconds: 600,
             stats_fold_interval_milliseconds: 500,
+            open_data_license_name: "OGL-ROU-1.0".into(),
+            open_data_license_title:
+                "Licența pentru o guvernare deschisă, v1.0 (Open Government Licence Romania 1.0)"
+                    .into(),
+            open_data_license_url: "https://data.gov.ro/base/images/logoinst/OGL-ROU-1.0.pdf"
+                .into(),
             max_upload_bytes: 50 * 1024 * 1024,
             storage: StorageKind::Local,
             files_dir: String::new(),
@@ -527,6 +540,11 @@ impl Config {
         {
             return Err(ConfigError::Inconsistent(
                 "notify_batch_size, smtp_pool_size and notify_max_attempts must be positive".into(),
+            ));
+        }
+        if self.open_data_license_name.trim().is_empty() {
+            return Err(ConfigError::Inconsistent(
+                "open_data_license_name must name the licence of the open data".into(),
             ));
         }
         if self.digest_hour_utc > 23 {

@@ -23,6 +23,7 @@ pub mod listing;
 pub mod login_attempts;
 pub mod media;
 pub mod members;
+pub mod open_data;
 pub mod organization_profiles;
 pub mod organizations;
 pub mod pagination;

@@ -159,7 +159,7 @@ pub async fn download(
 }
 
 /// Whether an `If-None-Match` list names `etag` (weak comparison, `*`).
-fn etag_matches(list: &str, etag: &str) -> bool {
+pub(super) fn etag_matches(list: &str, etag: &str) -> bool {
     list.split(',')
         .map(str::trim)
         .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)

@@ -1,6 +1,7 @@
 //! The axum router: `/` (to `/graphql`), `/graphql` (GET and POST, GraphiQL in a browser; POST
 //! as JSON, or as `multipart/form-data` for file uploads following the
 //! GraphQL multipart request spec), `/files/{versionId}` (downloads),
+//! `/open-data/*` (the open data package),
 //! `/auth/*` (login), `/unsubscribe` (one-click, from alert e-mails),
 //! `/healthz`, `/readyz`, `/metrics`, wrapped in request ids, tracing, CORS,
 //! the client address, and body limits (`max_body_bytes`, or
@@ -15,6 +16,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod multipart;
 pub mod negotiate;
+pub mod open_data;
 pub mod rate;
 pub mod serve;
 pub mod unsubscribe;
@@ -75,6 +77,8 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/", get(graphiql::home))
         .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
         .route("/files/{version_id}", get(files::download))
+        .route("/open-data/datapackage.json", get(open_data::package))
+        .route("/open-data/{file}", get(open_data::table))
         .merge(auth)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
