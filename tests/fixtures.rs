@@ -146,6 +146,7 @@ pub async fn document(
         change_note: Set(None),
         created_at: Set(created),
         uploaded_by_id: Set(None),
+        ..Default::default()
     }
     .insert(db)
     .await

@@ -26,7 +26,16 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
 /// letters. The stream length and the `startxref` offset are written in
 /// fixed-width fields, so the file's size grows exactly with `padding`.
 fn pdf_with_padding(padding: usize) -> Vec<u8> {
-    let mut content = b"BT /F1 18 Tf 72 770 Td (Ghid de bune practici) Tj ET\n%".to_vec();
+    pdf_of("Ghid de bune practici", padding)
+}
+
+/// A one-page PDF showing `text` (ASCII, in Helvetica).
+pub fn pdf_with_text(text: &str) -> Vec<u8> {
+    pdf_of(text, 0)
+}
+
+fn pdf_of(text: &str, padding: usize) -> Vec<u8> {
+    let mut content = format!("BT /F1 18 Tf 72 770 Td ({text}) Tj ET\n%").into_bytes();
     content.extend(
         noise(padding, 0x9E37_79B9_7F4A_7C15)
             .iter()
@@ -184,6 +193,24 @@ pub fn docx() -> Vec<u8> {
     ])
 }
 
+/// A Word document with one paragraph per entry of `paragraphs` (plain
+/// text, no markup).
+pub fn docx_with(paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", &package_rels("word/document.xml")),
+        ("word/document.xml", document.as_bytes()),
+    ])
+}
+
 /// A DOCX whose main part is not well-formed XML (`<w:p>` never closed).
 pub fn docx_malformed() -> Vec<u8> {
     zip(&[
@@ -226,6 +253,21 @@ pub fn docx_bomb() -> Vec<u8> {
 
 /// An Excel workbook (XLSX) with one sheet and one cell.
 pub fn xlsx() -> Vec<u8> {
+    xlsx_of(r#"<c r="A1"><v>42</v></c>"#)
+}
+
+/// A workbook whose one cell holds `text` (an inline string).
+pub fn xlsx_with(text: &str) -> Vec<u8> {
+    xlsx_of(&format!(
+        r#"<c r="A1" t="inlineStr"><is><t>{text}</t></is></c>"#
+    ))
+}
+
+fn xlsx_of(cells: &str) -> Vec<u8> {
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{cells}</row></sheetData></worksheet>"#
+    );
     zip(&[
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", &package_rels("xl/workbook.xml")),
@@ -239,11 +281,7 @@ pub fn xlsx() -> Vec<u8> {
             br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
         ),
-        (
-            "xl/worksheets/sheet1.xml",
-            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>42</v></c></row></sheetData></worksheet>"#,
-        ),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
     ])
 }
 
@@ -274,6 +312,14 @@ fn odf(mimetype: &str, body: &str) -> Vec<u8> {
         ("META-INF/manifest.xml", manifest.as_bytes()),
         ("content.xml", content.as_bytes()),
     ])
+}
+
+/// An OpenDocument text whose one paragraph is `text`.
+pub fn odt_with(text: &str) -> Vec<u8> {
+    odf(
+        "application/vnd.oasis.opendocument.text",
+        &format!("<office:text><text:p>{text}</text:p></office:text>"),
+    )
 }
 
 /// An OpenDocument text (ODT) with one paragraph.

@@ -17,6 +17,7 @@ use crate::{
         expiry::AgreementExpiry,
         housekeeping::{Housekeeping, Schedule},
         stats_fold::StatsFold,
+        text_extraction::TextExtraction,
     },
     metrics::Metrics,
     notify::{Notifier, unsubscribe::UnsubscribeKey},
@@ -63,6 +64,7 @@ pub struct Application {
     expiry_interval: Option<Duration>,
     checkpoint_interval: Option<Duration>,
     fold_interval: Option<Duration>,
+    extraction: Option<(Duration, Arc<dyn crate::storage::Storage>)>,
     metrics: Metrics,
     housekeeping: Option<Schedule>,
     notifier: Option<Notifier>,
@@ -93,6 +95,12 @@ impl Application {
                 crate::storage::CONCURRENT_CHECKS,
             )),
         };
+        let extraction = (config.text_extraction_interval_milliseconds > 0).then(|| {
+            (
+                Duration::from_millis(config.text_extraction_interval_milliseconds),
+                Arc::clone(&files.storage),
+            )
+        });
         let notify_key = UnsubscribeKey::load(&config).map_err(StartupError::UnsubscribeKey)?;
         let config = Arc::new(config);
         let notifier = if config.notify_enabled {
@@ -127,6 +135,7 @@ impl Application {
             expiry_interval,
             checkpoint_interval,
             fold_interval,
+            extraction,
             metrics,
             housekeeping,
             notifier,
@@ -148,7 +157,9 @@ impl Application {
     /// expiry (once at start, then every `expiry_interval_seconds`, unless
     /// 0), audit checkpoints (every `audit_checkpoint_interval_seconds`,
     /// unless 0), the dashboard figures' fold (pausing
-    /// `stats_fold_interval_milliseconds` when idle, unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
+    /// `stats_fold_interval_milliseconds` when idle, unless 0), the text
+    /// extraction of uploads (pausing `text_extraction_interval_milliseconds`
+    /// when idle, unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
     /// budget sweeper, and the alert consumer, mail worker and daily jobs
     /// unless `notify_enabled` is off. All stop with the server the same
     /// way: told, then awaited while they finish their round.
@@ -175,6 +186,13 @@ impl Application {
                 metrics: self.metrics.clone(),
             };
             background.spawn(Pace::Drain(pause), fold);
+        }
+        if let Some((pause, storage)) = self.extraction {
+            let job = TextExtraction {
+                db: self.db.clone(),
+                storage,
+            };
+            background.spawn(Pace::Drain(pause), job);
         }
         if let Some(schedule) = self.housekeeping {
             let job = Housekeeping {

@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::enums::TextStatus;
+
 /// One uploaded file of a document.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "document_versions")]
@@ -30,6 +32,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The user who uploaded it (none for an API token or seeded data).
     pub uploaded_by_id: Option<i64>,
+    /// Where the extraction of its text stands.
+    pub text_status: TextStatus,
+    /// Why its text could not be read (status FAILED).
+    pub text_failure: Option<String>,
+    /// Extraction attempts that failed to reach the stored file.
+    pub text_attempts: i32,
 }
 
 /// Relations are resolved through DataLoaders, not through sea-orm joins.

@@ -410,3 +410,25 @@ pub enum OutboxStatus {
     #[sea_orm(string_value = "DIGESTED")]
     Digested,
 }
+
+/// Where the text extraction of a document version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TextStatus {
+    /// Waiting for the extraction job.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// The whole text was read.
+    #[sea_orm(string_value = "EXTRACTED")]
+    Extracted,
+    /// Read up to the limit; the rest was dropped.
+    #[sea_orm(string_value = "TRUNCATED")]
+    Truncated,
+    /// Files of this type carry no text that is read (images).
+    #[sea_orm(string_value = "UNSUPPORTED")]
+    Unsupported,
+    /// The text could not be read (`text_failure` says why).
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

@@ -16,6 +16,7 @@ pub mod audit_checkpoint_head;
 pub mod audit_entry;
 pub mod document;
 pub mod document_tag;
+pub mod document_text;
 pub mod document_version;
 pub mod domain_event;
 pub mod enums;

@@ -17,6 +17,7 @@ mod m20261201_000010_sort_indexes;
 mod m20261201_000011_audit_chains;
 mod m20261201_000012_stats_aggregates;
 mod m20261202_000013_agreements_signed;
+mod m20261202_000014_search_inside_documents;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_audit_chains::Migration),
             Box::new(m20261201_000012_stats_aggregates::Migration),
             Box::new(m20261202_000013_agreements_signed::Migration),
+            Box::new(m20261202_000014_search_inside_documents::Migration),
         ]
     }
 }

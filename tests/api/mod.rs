@@ -34,6 +34,7 @@ mod readme;
 mod results_writes;
 mod schema;
 mod search;
+mod search_inside;
 mod secrets;
 mod shutdown;
 mod statements;

@@ -116,6 +116,10 @@ pub struct Config {
     /// on this node. Reads are exact either way; unfolded changes make them
     /// slower.
     pub stats_fold_interval_milliseconds: u64,
+    /// `PACTUM_TEXT_EXTRACTION_INTERVAL_MILLISECONDS`: how long the job that
+    /// reads uploaded files' text for search pauses once no file waits (it
+    /// reads back to back while some do); 0 turns it off on this node.
+    pub text_extraction_interval_milliseconds: u64,
     /// `PACTUM_OPEN_DATA_LICENSE_NAME`: the licence identifier the open
     /// data package (`/open-data/datapackage.json`) is published under.
     pub open_data_license_name: String,
@@ -408,6 +412,7 @@ impl Default for Config {
             expiry_interval_seconds: 3600,
             audit_checkpoint_interval_seconds: 600,
             stats_fold_interval_milliseconds: 500,
+            text_extraction_interval_milliseconds: 1000,
             open_data_license_name: "OGL-ROU-1.0".into(),
             open_data_license_title:
                 "Licența pentru o guvernare deschisă, v1.0 (Open Government Licence Romania 1.0)"

@@ -20,7 +20,7 @@ use super::{
     listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
-    search_condition,
+    search::{Indexed, Ranking, searched},
     visibility::{shared_with, visible_to},
 };
 
@@ -39,7 +39,7 @@ pub struct AgreementFilter {
     pub start_date: DateRange,
     /// End date within this range (e.g. "expiring before ...").
     pub end_date: DateRange,
-    /// Case- and diacritics-insensitive text search.
+    /// Full-text search (web search syntax).
     pub search: Option<String>,
 }
 
@@ -157,7 +157,7 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     filter: &AgreementFilter,
-    sort: AgreementSort,
+    sort: Ranking<AgreementSort>,
     descending: bool,
     args: PageArgs,
     limits: PageLimits,
@@ -177,12 +177,17 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(party) = filter.party_id {
         cond = cond.add(with_party(party));
     }
-    if let Some(search) = search_condition(agreement::Column::SearchText, filter.search.as_deref())
-    {
-        cond = cond.add(search);
-    }
-    let order = sort.order(descending);
-    paginate(db, visible(actor).filter(cond), &order, args, limits).await
+    let (select, order) = searched(
+        db.get_database_backend(),
+        Indexed::Agreements,
+        "agreements",
+        filter.search.as_deref(),
+        visible(actor).filter(cond),
+        sort,
+        descending,
+        AgreementSort::order,
+    )?;
+    paginate(db, select, &order, args, limits).await
 }
 
 /// The agreements with these ids that `actor` may see.

@@ -39,6 +39,8 @@ pub enum KeyKind {
     Date,
     /// An instant (creation times).
     Instant,
+    /// A whole-number score (relevance to a search), highest first.
+    Score,
 }
 
 /// A sort key's value in one row.
@@ -50,6 +52,8 @@ pub enum KeyValue {
     Date(NaiveDate),
     /// An instant key.
     Instant(DateTime<Utc>),
+    /// A score key.
+    Score(i64),
 }
 
 impl KeyValue {
@@ -58,6 +62,7 @@ impl KeyValue {
             Self::Text(text) => format!("s:{text}"),
             Self::Date(day) => format!("d:{day}"),
             Self::Instant(at) => format!("t:{}", at.to_rfc3339()),
+            Self::Score(score) => format!("n:{score}"),
         }
     }
 
@@ -68,6 +73,7 @@ impl KeyValue {
             (KeyKind::Instant, ("t", value)) => DateTime::parse_from_rfc3339(value)
                 .ok()
                 .map(|at| Self::Instant(at.with_timezone(&Utc))),
+            (KeyKind::Score, ("n", value)) => value.parse().ok().map(Self::Score),
             _ => None,
         }
     }
@@ -77,6 +83,7 @@ impl KeyValue {
             Self::Text(text) => text.clone().into(),
             Self::Date(day) => (*day).into(),
             Self::Instant(at) => (*at).into(),
+            Self::Score(score) => (*score).into(),
         }
     }
 }
@@ -100,6 +107,8 @@ pub struct SortOrder {
     key: Option<(Expr, KeyKind)>,
     id: Expr,
     descending: bool,
+    /// What else a cursor is only valid for (a search's fingerprint).
+    scope: Option<Arc<str>>,
 }
 
 fn qualified((table, column): (&'static str, &'static str)) -> Expr {
@@ -116,6 +125,7 @@ impl SortOrder {
             key: None,
             id: qualified(id),
             descending,
+            scope: None,
         }
     }
 
@@ -135,6 +145,7 @@ impl SortOrder {
             key: Some((qualified(column), kind)),
             id: qualified(id),
             descending,
+            scope: None,
         }
     }
 
@@ -160,6 +171,27 @@ impl SortOrder {
             key: Some((key, KeyKind::Date)),
             id: qualified(id),
             descending,
+            scope: None,
+        }
+    }
+
+    /// `list` ordered by `score` (a whole-number expression), highest
+    /// first, ties broken by `id` (highest first). Its cursors are valid
+    /// only for `scope` too: a search's fingerprint, since a score ranks
+    /// one search's results and means nothing for another's.
+    pub fn by_score(
+        list: &'static str,
+        score: Expr,
+        id: (&'static str, &'static str),
+        scope: &str,
+    ) -> Self {
+        Self {
+            list,
+            sort: "relevance",
+            key: Some((score, KeyKind::Score)),
+            id: qualified(id),
+            descending: true,
+            scope: Some(format!(":{scope}").into()),
         }
     }
 
@@ -170,7 +202,8 @@ impl SortOrder {
 
     fn tag(&self) -> String {
         let direction = if self.descending { "desc" } else { "asc" };
-        format!("{VERSION}|{}|{}|{direction}", self.list, self.sort)
+        let scope = self.scope.as_deref().unwrap_or("");
+        format!("{VERSION}|{}|{}{scope}|{direction}", self.list, self.sort)
     }
 
     /// The opaque cursor of `position` in this order.
@@ -286,6 +319,7 @@ impl SortOrder {
             Some((_, KeyKind::Text)) => Some(KeyValue::Text(row.try_get("", "__key")?)),
             Some((_, KeyKind::Date)) => Some(KeyValue::Date(row.try_get("", "__key")?)),
             Some((_, KeyKind::Instant)) => Some(KeyValue::Instant(row.try_get("", "__key")?)),
+            Some((_, KeyKind::Score)) => Some(KeyValue::Score(row.try_get("", "__key")?)),
         };
         Ok(Position {
             key,

@@ -27,6 +27,7 @@ mod office;
 mod pdf;
 #[cfg(test)]
 pub(crate) mod samples;
+pub mod text;
 
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -64,6 +65,28 @@ pub enum MediaType {
 }
 
 impl MediaType {
+    const ALL: [Self; 13] = [
+        Self::Pdf,
+        Self::Docx,
+        Self::Xlsx,
+        Self::Pptx,
+        Self::Odt,
+        Self::Ods,
+        Self::Png,
+        Self::Jpeg,
+        Self::Gif,
+        Self::Webp,
+        Self::Tiff,
+        Self::Text,
+        Self::Markdown,
+    ];
+
+    /// The type a version was recorded with ([`Self::as_str`]); `None` for
+    /// a type no longer on the list.
+    pub fn of_stored(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == stored)
+    }
+
     /// The IANA media type, as stored and sent as `Content-Type`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -17,7 +17,7 @@ use super::{
     listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
-    search_condition,
+    search::{Indexed, Ranking, searched},
 };
 
 /// Which organizations a list shows.
@@ -27,7 +27,7 @@ pub struct OrganizationFilter {
     pub kinds: Option<Vec<OrganizationKind>>,
     /// Only these counties (exact names, e.g. "Timiș").
     pub counties: Option<Vec<String>>,
-    /// Case- and diacritics-insensitive text search.
+    /// Full-text search (web search syntax).
     pub search: Option<String>,
 }
 
@@ -63,7 +63,7 @@ impl OrganizationSort {
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &OrganizationFilter,
-    sort: OrganizationSort,
+    sort: Ranking<OrganizationSort>,
     descending: bool,
     args: PageArgs,
     limits: PageLimits,
@@ -75,20 +75,17 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(counties) = &filter.counties {
         cond = cond.add(organization::Column::County.is_in(counties.iter().cloned()));
     }
-    if let Some(search) =
-        search_condition(organization::Column::SearchText, filter.search.as_deref())
-    {
-        cond = cond.add(search);
-    }
-    let order = sort.order(descending);
-    paginate(
-        db,
+    let (select, order) = searched(
+        db.get_database_backend(),
+        Indexed::Organizations,
+        "organizations",
+        filter.search.as_deref(),
         organization::Entity::find().filter(cond),
-        &order,
-        args,
-        limits,
-    )
-    .await
+        sort,
+        descending,
+        OrganizationSort::order,
+    )?;
+    paginate(db, select, &order, args, limits).await
 }
 
 /// Organizations by id.

@@ -23,6 +23,7 @@ use super::{
 use crate::domain::{
     agreements::{self as domain, AgreementFilter as Filter, AgreementSort},
     input::{filter_list, search_term},
+    search::Ranking,
 };
 
 /// A cooperation agreement between two or more organizations.
@@ -214,6 +215,9 @@ pub enum AgreementOrderField {
     StartDate,
     /// By end date (undated last).
     EndDate,
+    /// By relevance to `search` (required with it), best first whatever
+    /// the direction.
+    Relevance,
 }
 
 /// Sort order for `agreements`.
@@ -227,14 +231,15 @@ pub struct AgreementOrder {
 }
 
 impl ListOrder for AgreementOrder {
-    type Sort = AgreementSort;
+    type Sort = Ranking<AgreementSort>;
 
-    fn sort(&self) -> AgreementSort {
+    fn sort(&self) -> Ranking<AgreementSort> {
         match self.field {
-            AgreementOrderField::CreatedAt => AgreementSort::CreatedAt,
-            AgreementOrderField::Title => AgreementSort::Title,
-            AgreementOrderField::StartDate => AgreementSort::StartDate,
-            AgreementOrderField::EndDate => AgreementSort::EndDate,
+            AgreementOrderField::Relevance => Ranking::Relevance,
+            AgreementOrderField::CreatedAt => Ranking::Sorted(AgreementSort::CreatedAt),
+            AgreementOrderField::Title => Ranking::Sorted(AgreementSort::Title),
+            AgreementOrderField::StartDate => Ranking::Sorted(AgreementSort::StartDate),
+            AgreementOrderField::EndDate => Ranking::Sorted(AgreementSort::EndDate),
         }
     }
 
@@ -269,7 +274,7 @@ impl AgreementQuery {
         ctx: &Context<'_>,
         filter: Option<AgreementFilter>,
         #[graphql(
-            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+            desc = "Full-text search over title and objectives, ignoring case and diacritics and matching Romanian word forms (\"corupție\" finds \"corupției\"): words, \"quoted phrases\", -excluded words, OR. At most 200 characters; one line. Order by RELEVANCE to rank the results."
         )]
         search: Option<String>,
         order_by: Option<AgreementOrder>,
@@ -294,7 +299,11 @@ impl AgreementQuery {
             end_date: DateRangeInput::to_domain(f.end_date, "endDate")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = sort_of(order_by, AgreementSort::CreatedAt, OrderDirection::Desc);
+        let (sort, descending) = sort_of(
+            order_by,
+            Ranking::Sorted(AgreementSort::CreatedAt),
+            OrderDirection::Desc,
+        );
         let page = domain::list(
             &state.db,
             &state.actor,

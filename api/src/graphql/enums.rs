@@ -267,3 +267,19 @@ mirror_enum! {
         AgreementsSigned,
     }
 }
+
+mirror_enum! {
+    /// Where reading the text of an uploaded file stands.
+    TextStatus => TextStatus {
+        /// Waiting for the extraction job (seconds after the upload).
+        Pending,
+        /// The whole text was read and is searched.
+        Extracted,
+        /// The first million characters were read and are searched.
+        Truncated,
+        /// Files of this type carry no text that is read (images).
+        Unsupported,
+        /// The text could not be read (see `failure`); the file is still stored and served.
+        Failed,
+    }
+}

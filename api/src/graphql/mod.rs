@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod results;
 pub mod scalars;
+pub mod search;
 pub mod stats;
 
 use async_graphql::{EmptySubscription, InputObject, MergedObject, Schema};
@@ -53,6 +54,7 @@ pub struct Query(
     activities::ActivityQuery,
     results::ResultsQuery,
     stats::StatsQuery,
+    search::SearchQueryRoot,
     accounts::AccountQuery,
 );
 

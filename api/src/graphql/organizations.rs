@@ -20,6 +20,7 @@ use super::{
 use crate::domain::{
     input::{filter_list, filter_texts, search_term},
     organizations::{self as domain, OrganizationFilter as Filter, OrganizationSort},
+    search::Ranking,
 };
 
 /// A municipality, county council, central institution or NGO.
@@ -238,6 +239,9 @@ pub enum OrganizationOrderField {
     Name,
     /// By creation time.
     CreatedAt,
+    /// By relevance to `search` (required with it), best first whatever
+    /// the direction.
+    Relevance,
 }
 
 /// Sort order for `organizations`.
@@ -251,12 +255,13 @@ pub struct OrganizationOrder {
 }
 
 impl ListOrder for OrganizationOrder {
-    type Sort = OrganizationSort;
+    type Sort = Ranking<OrganizationSort>;
 
-    fn sort(&self) -> OrganizationSort {
+    fn sort(&self) -> Ranking<OrganizationSort> {
         match self.field {
-            OrganizationOrderField::Name => OrganizationSort::Name,
-            OrganizationOrderField::CreatedAt => OrganizationSort::CreatedAt,
+            OrganizationOrderField::Relevance => Ranking::Relevance,
+            OrganizationOrderField::Name => Ranking::Sorted(OrganizationSort::Name),
+            OrganizationOrderField::CreatedAt => Ranking::Sorted(OrganizationSort::CreatedAt),
         }
     }
 
@@ -309,7 +314,7 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         filter: Option<OrganizationFilter>,
         #[graphql(
-            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+            desc = "Full-text search over name, locality and county, ignoring case and diacritics and matching Romanian word forms (\"corupție\" finds \"corupției\"): words, \"quoted phrases\", -excluded words, OR. At most 200 characters; one line. Order by RELEVANCE to rank the results."
         )]
         search: Option<String>,
         order_by: Option<OrganizationOrder>,
@@ -326,7 +331,11 @@ impl OrganizationQuery {
             counties: filter_texts("filter.counties", filter.counties)?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = sort_of(order_by, OrganizationSort::Name, OrderDirection::Asc);
+        let (sort, descending) = sort_of(
+            order_by,
+            Ranking::Sorted(OrganizationSort::Name),
+            OrderDirection::Asc,
+        );
         let page = domain::list(&state.db, &filter, sort, descending, args, state.limits).await?;
         super::plan::organizations(state, super::plan::nodes(ctx), page.items.clone()).await;
         Ok(connection(page, Organization))

@@ -7,7 +7,7 @@
 //! round is logged and the next one runs on schedule.
 //!
 //! The jobs: agreement expiry ([`expiry`]), the dashboard figures' fold
-//! ([`stats_fold`]), audit checkpoints ([`audit_checkpoint`]), housekeeping
+//! ([`stats_fold`]), the text of uploads ([`text_extraction`]), audit checkpoints ([`audit_checkpoint`]), housekeeping
 //! ([`housekeeping`]), the budget sweeper ([`crate::ratelimit`]), and the
 //! alert consumer, the mail worker and the daily alerts
 //! ([`crate::notify`]); later webhooks deliver the same way.
@@ -16,6 +16,7 @@ pub mod audit_checkpoint;
 pub mod expiry;
 pub mod housekeeping;
 pub mod stats_fold;
+pub mod text_extraction;
 
 use std::{future::Future, time::Duration};
 

@@ -22,7 +22,7 @@ use crate::domain::{
     listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
-    search_condition,
+    search::{Indexed, Ranking, searched},
     visibility::{shared_with, visible_to},
 };
 
@@ -41,7 +41,7 @@ pub struct ActivityFilter {
     pub project_id: Option<i64>,
     /// Start date within this range.
     pub start_date: DateRange,
-    /// Case- and diacritics-insensitive text search.
+    /// Full-text search (web search syntax).
     pub search: Option<String>,
 }
 
@@ -141,7 +141,7 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     filter: &ActivityFilter,
-    sort: ActivitySort,
+    sort: Ranking<ActivitySort>,
     descending: bool,
     args: PageArgs,
     limits: PageLimits,
@@ -162,11 +162,17 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(organizer) = filter.organizer_id {
         cond = cond.add(organized_by(organizer));
     }
-    if let Some(search) = search_condition(activity::Column::SearchText, filter.search.as_deref()) {
-        cond = cond.add(search);
-    }
-    let order = sort.order("activities", descending);
-    paginate(db, visible(actor).filter(cond), &order, args, limits).await
+    let (select, order) = searched(
+        db.get_database_backend(),
+        Indexed::Activities,
+        "activities",
+        filter.search.as_deref(),
+        visible(actor).filter(cond),
+        sort,
+        descending,
+        |sort, descending| sort.order("activities", descending),
+    )?;
+    paginate(db, select, &order, args, limits).await
 }
 
 /// The activities with these ids that `actor` may see.

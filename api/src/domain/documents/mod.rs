@@ -3,13 +3,15 @@
 //!
 //! The lists and loads are in `query`, the checks of what an editor sends
 //! in `rules`, creating and editing in `writes`, uploading a new version in
-//! `versions`, linking to agreements in `sharing`; this file holds what
+//! `versions`, reading the files' text for search in `text`, linking to
+//! agreements in `sharing`; this file holds what
 //! they share. Every change goes through [`Write`], the one mutation
 //! skeleton.
 
 mod query;
 mod rules;
 mod sharing;
+pub mod text;
 mod versions;
 mod writes;
 

@@ -21,7 +21,7 @@ use crate::domain::{
     listing::{ChildQuery, paginate},
     load_by_ids,
     pagination::{Page, PageArgs, PageLimits},
-    search_condition,
+    search::{Indexed, Ranking, searched},
     visibility::visible_to,
 };
 
@@ -38,7 +38,8 @@ pub struct DocumentFilter {
     pub tags: Option<Vec<String>>,
     /// Publication date within this range.
     pub published_on: DateRange,
-    /// Case- and diacritics-insensitive text search.
+    /// Full-text search (web search syntax) over title, tags, summary and
+    /// the text of the newest file.
     pub search: Option<String>,
 }
 
@@ -81,7 +82,7 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     filter: &DocumentFilter,
-    sort: DocumentSort,
+    sort: Ranking<DocumentSort>,
     descending: bool,
     args: PageArgs,
     limits: PageLimits,
@@ -110,11 +111,17 @@ pub async fn list<C: ConnectionTrait>(
             ),
         );
     }
-    if let Some(search) = search_condition(document::Column::SearchText, filter.search.as_deref()) {
-        cond = cond.add(search);
-    }
-    let order = sort.order("documents", descending);
-    paginate(db, visible(actor).filter(cond), &order, args, limits).await
+    let (select, order) = searched(
+        db.get_database_backend(),
+        Indexed::Documents,
+        "documents",
+        filter.search.as_deref(),
+        visible(actor).filter(cond),
+        sort,
+        descending,
+        |sort, descending| sort.order("documents", descending),
+    )?;
+    paginate(db, select, &order, args, limits).await
 }
 
 /// The documents with these ids that `actor` may see.

@@ -31,7 +31,7 @@ pub(super) const OFFICE_ZIP: &str = "an office document (a ZIP archive)";
 
 /// Why a part does not pass.
 #[derive(Debug, PartialEq, Eq)]
-enum Problem {
+pub(super) enum Problem {
     /// It is missing, corrupted or not well-formed.
     Invalid(String),
     /// It decompresses to more than the limit (the text says how much).
@@ -39,6 +39,14 @@ enum Problem {
 }
 
 impl Problem {
+    /// The problem in words, for a file that is not refused for it (text
+    /// extraction).
+    pub(super) fn into_reason(self) -> String {
+        match self {
+            Self::Invalid(reason) | Self::TooLarge(reason) => reason,
+        }
+    }
+
     fn into_detected(self, claimed: &'static str) -> Detected {
         match self {
             Self::Invalid(reason) => Detected::Invalid { claimed, reason },
@@ -126,7 +134,7 @@ fn office_type<R: Read + Seek>(
 /// Opens the part `name`, refuses it when it declares more than `cap`
 /// bytes, hands it to `read` and then reads it to the end, so that its
 /// CRC-32 is checked.
-fn read_part<R: Read + Seek, T>(
+pub(super) fn read_part<R: Read + Seek, T>(
     archive: &mut ZipArchive<R>,
     name: &str,
     cap: u64,

@@ -36,6 +36,15 @@ pub(crate) fn noise(len: usize, seed: u64) -> Vec<u8> {
 
 /// A PDF whose page tree has `pages` pages, saved by lopdf.
 pub(crate) fn pdf_with_pages(pages: usize) -> Vec<u8> {
+    pdf_with_contents(&vec![
+        b"BT /F1 18 Tf 72 770 Td (Ghid de bune practici) Tj ET"
+            .to_vec();
+        pages
+    ])
+}
+
+/// A PDF with one page per content stream (in Helvetica as `/F1`).
+pub(crate) fn pdf_with_contents(pages: &[Vec<u8>]) -> Vec<u8> {
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let mut font = Dictionary::new();
@@ -48,9 +57,8 @@ pub(crate) fn pdf_with_pages(pages: usize) -> Vec<u8> {
     resources.set("Font", fonts);
     let resources_id = doc.add_object(resources);
     let mut kids = Vec::new();
-    for _ in 0..pages {
-        let content = b"BT /F1 18 Tf 72 770 Td (Ghid de bune practici) Tj ET".to_vec();
-        let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
+    for content in pages {
+        let content_id = doc.add_object(Stream::new(Dictionary::new(), content.clone()));
         let mut page = Dictionary::new();
         page.set("Type", "Page");
         page.set("Parent", pages_id);

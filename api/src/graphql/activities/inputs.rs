@@ -35,6 +35,9 @@ pub enum ActivityOrderField {
     Title,
     /// By creation time.
     CreatedAt,
+    /// By relevance to `search` (required with it), best first whatever
+    /// the direction.
+    Relevance,
 }
 
 /// Sort order for `activities`.

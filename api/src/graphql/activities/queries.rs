@@ -7,6 +7,7 @@ use super::{Activity, ActivityFilter, ActivityOrder, ActivityOrderField};
 use crate::domain::{
     activities::{self as domain, ActivityFilter as Filter, ActivitySort},
     input::{filter_list, search_term},
+    search::Ranking,
 };
 use crate::graphql::{
     DateRangeInput,
@@ -19,13 +20,14 @@ use crate::graphql::{
 };
 
 impl ListOrder for ActivityOrder {
-    type Sort = ActivitySort;
+    type Sort = Ranking<ActivitySort>;
 
-    fn sort(&self) -> ActivitySort {
+    fn sort(&self) -> Ranking<ActivitySort> {
         match self.field {
-            ActivityOrderField::StartDate => ActivitySort::StartDate,
-            ActivityOrderField::Title => ActivitySort::Title,
-            ActivityOrderField::CreatedAt => ActivitySort::CreatedAt,
+            ActivityOrderField::Relevance => Ranking::Relevance,
+            ActivityOrderField::StartDate => Ranking::Sorted(ActivitySort::StartDate),
+            ActivityOrderField::Title => Ranking::Sorted(ActivitySort::Title),
+            ActivityOrderField::CreatedAt => Ranking::Sorted(ActivitySort::CreatedAt),
         }
     }
 
@@ -61,7 +63,7 @@ impl ActivityQuery {
         ctx: &Context<'_>,
         filter: Option<ActivityFilter>,
         #[graphql(
-            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+            desc = "Full-text search over title, description and place, ignoring case and diacritics and matching Romanian word forms (\"corupție\" finds \"corupției\"): words, \"quoted phrases\", -excluded words, OR. At most 200 characters; one line. Order by RELEVANCE to rank the results."
         )]
         search: Option<String>,
         order_by: Option<ActivityOrder>,
@@ -90,7 +92,11 @@ impl ActivityQuery {
             start_date: DateRangeInput::to_domain(f.start_date, "startDate")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = sort_of(order_by, ActivitySort::StartDate, OrderDirection::Desc);
+        let (sort, descending) = sort_of(
+            order_by,
+            Ranking::Sorted(ActivitySort::StartDate),
+            OrderDirection::Desc,
+        );
         let page = domain::list(
             &state.db,
             &state.actor,

@@ -35,6 +35,9 @@ pub enum DocumentOrderField {
     Title,
     /// By publication date (unpublished last).
     PublishedOn,
+    /// By relevance to `search` (required with it), best first whatever
+    /// the direction.
+    Relevance,
 }
 
 /// Sort order for `documents`.

@@ -23,8 +23,8 @@ use entities::{document, document_version};
 
 use super::{
     accounts::User,
-    context::state,
-    enums::{DocumentKind, Visibility},
+    context::{RequestState, state},
+    enums::{DocumentKind, TextStatus, Visibility},
     error::{ApiError, ApiResult},
     ids::{self, NodeKind},
     inline::Inline,
@@ -115,6 +115,28 @@ impl Document {
     }
 }
 
+impl DocumentVersion {
+    /// Whether the caller is a member of the document's owner, who alone
+    /// sees who uploaded a file and how reading its text went.
+    async fn seen_by_owner(&self, state: &RequestState) -> ApiResult<bool> {
+        let document = state
+            .loaders
+            .document()
+            .load_one(self.0.document_id)
+            .await?;
+        Ok(document.is_some_and(|d| state.actor.member_of().contains(&d.owner_id)))
+    }
+}
+
+/// Where reading a version's text for search stands.
+#[derive(async_graphql::SimpleObject)]
+pub struct TextExtraction {
+    /// The state.
+    pub status: TextStatus,
+    /// Why the text could not be read, when FAILED.
+    pub failure: Option<String>,
+}
+
 /// One immutable uploaded file of a document.
 #[derive(Clone)]
 pub struct DocumentVersion(pub document_version::Model);
@@ -168,18 +190,21 @@ impl DocumentVersion {
             return Ok(None);
         };
         let state = state(ctx)?;
-        let Some(document) = state
-            .loaders
-            .document()
-            .load_one(self.0.document_id)
-            .await?
-        else {
-            return Ok(None);
-        };
-        if !state.actor.member_of().contains(&document.owner_id) {
+        if !self.seen_by_owner(state).await? {
             return Ok(None);
         }
         Ok(state.loaders.user().load_one(user_id).await?.map(User))
+    }
+    /// Where reading the file's text for search stands; shown to members
+    /// of the document's owner only (null for others).
+    async fn text_extraction(&self, ctx: &Context<'_>) -> ApiResult<Option<TextExtraction>> {
+        Ok(self
+            .seen_by_owner(state(ctx)?)
+            .await?
+            .then(|| TextExtraction {
+                status: self.0.text_status.into(),
+                failure: self.0.text_failure.clone(),
+            }))
     }
     /// The document this is a version of.
     async fn document(&self, ctx: &Context<'_>) -> ApiResult<Document> {

@@ -7,6 +7,7 @@ use super::{Document, DocumentFilter, DocumentOrder, DocumentOrderField};
 use crate::domain::{
     documents::{self as domain, DocumentFilter as Filter, DocumentSort},
     input::{filter_list, filter_texts, search_term},
+    search::Ranking,
 };
 use crate::graphql::{
     DateRangeInput,
@@ -19,13 +20,14 @@ use crate::graphql::{
 };
 
 impl ListOrder for DocumentOrder {
-    type Sort = DocumentSort;
+    type Sort = Ranking<DocumentSort>;
 
-    fn sort(&self) -> DocumentSort {
+    fn sort(&self) -> Ranking<DocumentSort> {
         match self.field {
-            DocumentOrderField::CreatedAt => DocumentSort::CreatedAt,
-            DocumentOrderField::Title => DocumentSort::Title,
-            DocumentOrderField::PublishedOn => DocumentSort::PublishedOn,
+            DocumentOrderField::Relevance => Ranking::Relevance,
+            DocumentOrderField::CreatedAt => Ranking::Sorted(DocumentSort::CreatedAt),
+            DocumentOrderField::Title => Ranking::Sorted(DocumentSort::Title),
+            DocumentOrderField::PublishedOn => Ranking::Sorted(DocumentSort::PublishedOn),
         }
     }
 
@@ -61,7 +63,7 @@ impl DocumentQuery {
         ctx: &Context<'_>,
         filter: Option<DocumentFilter>,
         #[graphql(
-            desc = "Case- and diacritics-insensitive text search. At most 200 characters; one line."
+            desc = "Full-text search over title, tags, summary and the newest file's text, ignoring case and diacritics and matching Romanian word forms (\"corupție\" finds \"corupției\"): words, \"quoted phrases\", -excluded words, OR. At most 200 characters; one line. Order by RELEVANCE to rank the results."
         )]
         search: Option<String>,
         order_by: Option<DocumentOrder>,
@@ -81,7 +83,11 @@ impl DocumentQuery {
             published_on: DateRangeInput::to_domain(f.published_on, "publishedOn")?,
             search: search_term(search.as_deref())?,
         };
-        let (sort, descending) = sort_of(order_by, DocumentSort::CreatedAt, OrderDirection::Desc);
+        let (sort, descending) = sort_of(
+            order_by,
+            Ranking::Sorted(DocumentSort::CreatedAt),
+            OrderDirection::Desc,
+        );
         let page = domain::list(
             &state.db,
             &state.actor,

@@ -319,6 +319,7 @@ async fn insert_documents<'a, T: ConnectionTrait>(
                 change_note: Set(v.change_note.clone()),
                 created_at: Set(at(v.uploaded, 9)?),
                 uploaded_by_id: Set(None),
+                ..Default::default()
             }
             .insert(txn)
             .await?;

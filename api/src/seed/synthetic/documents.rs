@@ -4,7 +4,7 @@
 use rand::Rng;
 use sea_orm::Value;
 
-use crate::domain::{error::DomainResult, text::searchable};
+use crate::domain::{documents::text::NOT_IN_STORAGE, error::DomainResult, text::searchable};
 
 use super::{
     Generator,
@@ -48,6 +48,8 @@ pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 3]> {
             "storage_key",
             "change_note",
             "created_at",
+            "text_status",
+            "text_failure",
         ],
     );
     let mut version_id = 0i64;
@@ -111,6 +113,10 @@ pub(super) async fn generate(g: &mut Generator) -> DomainResult<[Table; 3]> {
                 s(&format!("sha256/{sha}")),
                 Value::from((number > 1).then(|| "Ediție revizuită".to_owned())),
                 created.into(),
+                // No bytes are stored for synthetic versions: recorded as
+                // the extraction job would find them, so it has no backlog.
+                s("FAILED"),
+                s(NOT_IN_STORAGE),
             ]);
         }
     })
