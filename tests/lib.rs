@@ -88,7 +88,9 @@ impl TestApp {
             // The stats tests fold at moments of their choosing (and one
             // runs the job); elsewhere reads correct for unfolded changes.
             stats_fold_interval_milliseconds: 0,
-            text_extraction_interval_milliseconds: 100,
+            // Off like the fold: its polling would add to the statement
+            // counts; the tests of search inside files turn it on.
+            text_extraction_interval_milliseconds: 0,
             data_dir: data_dir.clone(),
             // Background alert tasks would add SQL statements to the counters
             // other tests measure: the alert tests turn them on.

@@ -41,8 +41,20 @@ fn pdf_of(text: &str, padding: usize) -> Vec<u8> {
             .iter()
             .map(|b| b'a' + b % 26),
     );
-    let mut stream = format!("<< /Length {:<10}>>\nstream\n", content.len()).into_bytes();
-    stream.extend_from_slice(&content);
+    pdf_with_page_stream(&content, "")
+}
+
+/// A PDF that loads and has a page, but whose page content claims to be
+/// deflated and is not: its text cannot be read.
+pub fn pdf_with_broken_page() -> Vec<u8> {
+    pdf_with_page_stream(&noise(512, 3), "/Filter /FlateDecode ")
+}
+
+/// A one-page PDF whose page content is `content`, its stream dictionary
+/// holding `extra` besides the length.
+fn pdf_with_page_stream(content: &[u8], extra: &str) -> Vec<u8> {
+    let mut stream = format!("<< {extra}/Length {:<10}>>\nstream\n", content.len()).into_bytes();
+    stream.extend_from_slice(content);
     stream.extend_from_slice(b"\nendstream");
     let objects: [&[u8]; 4] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

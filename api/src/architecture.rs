@@ -20,7 +20,7 @@ const ROOMS: &[(&str, &[&str])] = &[
     ("storage", &["config"]),
     ("db", &["config", "metrics"]),
     ("domain", &["config", "ids", "storage"]),
-    ("jobs", &["config", "domain", "metrics"]),
+    ("jobs", &["config", "domain", "metrics", "storage"]),
     ("auth", &["config", "domain"]),
     ("seed", &["config", "domain"]),
     ("ratelimit", &["config", "domain", "jobs"]),

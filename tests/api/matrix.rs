@@ -30,7 +30,7 @@ use std::{
 };
 
 use entities::{
-    agreement, document_version,
+    agreement, document_text, document_version,
     enums::{
         ActivityKind, ActivityStatus, AgreementKind, AgreementStatus, DocumentKind, MemberRole,
         OrganizationKind, ParticipantRole, TokenScope, Visibility,
@@ -153,6 +153,8 @@ const PARTICIPANTS: [i64; 3] = [10, 20, 40];
 
 /// The word every record under test carries in its title (and tags).
 const MARK: &str = "matrice";
+/// A word only the documents' file text holds.
+const IN_FILE: &str = "filigran";
 
 /// Selection of a connection.
 const CONN: &str = "totalCount edges { node { id } }";
@@ -249,6 +251,17 @@ async fn world() -> World {
             .await
             .expect("version read")
             .expect("the fixture adds a version");
+        // What the extraction job would have read from its file.
+        document_text::ActiveModel {
+            version_id: Set(version.id),
+            document_id: Set(document.id),
+            content: Set(format!("Anexa tehnică: {IN_FILE} pe fiecare pagină.")),
+            truncated: Set(false),
+            extracted_at: Set(chrono::Utc::now()),
+        }
+        .insert(db)
+        .await
+        .expect("text inserted");
         let agreement = fixtures::agreement(
             db,
             &format!("Acord {MARK} {name}"),
@@ -620,6 +633,8 @@ async fn documents_are_shown_exactly_to_whom_their_visibility_allows() {
         r#"{{
   all: documents {{ {CONN} }}
   searched: documents(search: "{MARK}") {{ {CONN} }}
+  inFile: documents(search: "{IN_FILE}") {{ {CONN} }}
+  everywhere: search(query: "{IN_FILE}") {{ totalCount edges {{ node {{ record {{ ... on Document {{ id }} }} }} }} }}
   filtered: documents(filter: {{ ownerId: "{a}", tags: ["{MARK}"] }}) {{ {CONN} }}
   {kinds}
   nodes(ids: ["{d0}", "{d1}", "{d2}"]) {{ id }}
@@ -645,6 +660,8 @@ async fn documents_are_shown_exactly_to_whom_their_visibility_allows() {
     let lists = [
         ("documents", "/all"),
         ("documents(search:)", "/searched"),
+        ("documents(search: a word of the file)", "/inFile"),
+        ("search(query: a word of the file)", "/everywhereAsList"),
         ("documents(filter: ownerId + tags)", "/filtered"),
         ("organization(A).documents", "/org/documents"),
         ("activity(PUBLIC).documents", "/activity/documents"),
@@ -654,7 +671,21 @@ async fn documents_are_shown_exactly_to_whom_their_visibility_allows() {
         let Some(body) = ask(&w, &mut report, row, &query, &aliases("l")).await else {
             continue;
         };
-        let data = &body["data"];
+        let mut data = body["data"].clone();
+        // The root search's hits, as a list of their records.
+        let everywhere = &data["everywhere"];
+        let records: Vec<Value> = everywhere["edges"]
+            .as_array()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .map(|e| json!({ "node": e["node"]["record"] }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        data["everywhereAsList"] =
+            json!({ "totalCount": everywhere["totalCount"], "edges": records });
+        let data = &data;
         for (name, pointer) in lists {
             let connection = data.pointer(pointer).unwrap_or(&Value::Null);
             report.whole(actor, name, w.exact_list(connection, &[], d, sees));

@@ -245,8 +245,17 @@ async fn every_graphql_example_of_the_readme_does_what_it_says() {
             assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
         }
     }
-    let [top, created, proposed, partner, municipality, public] = answers.as_slice() else {
-        panic!("the README has {} GraphQL blocks, not 6", answers.len());
+    let [
+        top,
+        created,
+        proposed,
+        partner,
+        municipality,
+        public,
+        searched,
+    ] = answers.as_slice()
+    else {
+        panic!("the README has {} GraphQL blocks, not 7", answers.len());
     };
 
     // 1. The public's first look.
@@ -316,6 +325,27 @@ async fn every_graphql_example_of_the_readme_does_what_it_says() {
             "initiator": { "name": "Municipiul Lugoj" }
         })
     );
+
+    // 5. The ethics guide, found by a passage of its file.
+    let hits = searched["search"]["edges"].as_array().unwrap();
+    let guide = hits
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| {
+            n["record"]["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("eticii și integrității"))
+        })
+        .unwrap_or_else(|| panic!("the ethics guide in {searched}"));
+    let marked: Vec<&str> = guide["snippet"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["highlighted"] == true)
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    assert!(marked.contains(&"conflictelor"), "{guide}");
+    assert!(marked.contains(&"interese"), "{guide}");
 }
 
 /// The README's shell line that starts with `start`.

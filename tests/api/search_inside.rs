@@ -4,7 +4,8 @@
 //! finds it by the words inside, in any inflection, ranked, with the
 //! passage that matched; the root `search` ranks every kind together. A
 //! PRIVATE file's words never match for outsiders, and a file whose text
-//! cannot be read is still listed and served, saying why to its owner.
+//! cannot be read (an image, a broken PDF, bytes lost from storage) is
+//! still listed and served, saying why to its owner.
 
 use std::{collections::BTreeSet, time::Duration};
 
@@ -39,7 +40,9 @@ struct World {
 }
 
 async fn world() -> World {
-    let app = TestApp::spawn().await;
+    // The extraction job is off by default in the suite (it would add to
+    // the statement counts other tests check); these tests are about it.
+    let app = TestApp::spawn_with(|c| c.text_extraction_interval_milliseconds = 50).await;
     let lugoj = fixtures::organization(
         &app.db,
         "lugoj",
@@ -375,6 +378,34 @@ async fn a_file_without_text_is_still_served_and_tells_its_owner_why() {
     let data = w
         .app
         .data_as(Some(&w.editor), EXTRACTION, json!({ "id": picture }))
+        .await;
+    let url = data["document"]["latestVersion"]["downloadUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(download(&w.app, None, &url, &[]).await.status(), 200);
+
+    // A PDF that loads but whose page cannot be read (content that is not
+    // the deflate stream it claims) is stored and served, and FAILED with
+    // the reason.
+    let broken = w
+        .document(
+            "Proces-verbal",
+            "PUBLIC",
+            Some(("pv.pdf", "application/pdf", samples::pdf_with_broken_page())),
+        )
+        .await;
+    let extraction = w.extraction(&broken).await;
+    assert_eq!(extraction["status"], "FAILED", "{extraction}");
+    assert!(
+        extraction["failure"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("no text could be read from its pages")),
+        "{extraction}"
+    );
+    let data = w
+        .app
+        .data_as(Some(&w.editor), EXTRACTION, json!({ "id": broken }))
         .await;
     let url = data["document"]["latestVersion"]["downloadUrl"]
         .as_str()

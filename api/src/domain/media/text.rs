@@ -4,7 +4,8 @@
 //! be read stays stored and served, with a status saying why it has no text.
 //!
 //! - PDF: `lopdf`'s text extraction, page by page, with the same bound on
-//!   decompressed streams as the upload check;
+//!   decompressed streams as the upload check (a PDF whose pages give no
+//!   text, a scan or a broken file, fails with [`NO_PDF_TEXT`]);
 //! - DOCX, PPTX, XLSX, ODT, ODS: the text runs of their XML parts, read with
 //!   the upload check's bounded part reader (module `office`): `w:t`/`a:t`/`t`
 //!   elements in Office Open XML, every text node of `content.xml` in
@@ -35,6 +36,12 @@ const MAX_PDF_STREAM_BYTES: usize = 64 * 1024 * 1024;
 /// one call per page would be quadratic, and one call for all pages could
 /// not stop once the text is full.
 const PDF_PAGES_PER_CALL: usize = 50;
+
+/// Why a PDF has no text: lopdf reads a page it cannot parse as an empty
+/// one, so a scan and a broken file look alike, and either way search
+/// finds nothing inside.
+pub const NO_PDF_TEXT: &str =
+    "no text could be read from its pages (a scan, or pages that cannot be parsed)";
 
 /// Most XML parts read from one office file (slides, sheets).
 const MAX_PARTS: usize = 1000;
@@ -161,7 +168,11 @@ fn pdf(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
         }
         sink.separate('\n');
     }
-    failure.map_or(Ok(()), Err)
+    match failure {
+        Some(failure) => Err(failure),
+        None if sink.text.trim().is_empty() => Err(NO_PDF_TEXT.to_owned()),
+        None => Ok(()),
+    }
 }
 
 /// How an office format marks its text.

@@ -39,7 +39,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use entities::{
     activity, activity_document, activity_organizer, activity_participation, agreement,
-    agreement_party, document, document_tag, document_version, indicator, organization, project,
+    agreement_party, document, document_tag, document_text, document_version, enums::TextStatus,
+    indicator, organization, project,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -51,6 +52,7 @@ use sha2::{Digest, Sha256};
 use records::{ActivitySpec, AgreementSpec, Day, Demo, DocSpec, OrgSpec, ProjectSpec};
 
 use crate::domain::{
+    documents::text::NOT_IN_STORAGE,
     error::{DomainError, DomainResult},
     fiscal_code::check_digit,
     text::searchable,
@@ -307,7 +309,7 @@ async fn insert_documents<'a, T: ConnectionTrait>(
         }
         for (number, v) in (1..).zip(&d.versions) {
             let sha256 = sha256_hex(&v.file_name, &d.title, number);
-            document_version::ActiveModel {
+            let version = document_version::ActiveModel {
                 id: NotSet,
                 document_id: Set(model.id),
                 number: Set(number),
@@ -319,10 +321,27 @@ async fn insert_documents<'a, T: ConnectionTrait>(
                 change_note: Set(v.change_note.clone()),
                 created_at: Set(at(v.uploaded, 9)?),
                 uploaded_by_id: Set(None),
-                ..Default::default()
+                text_status: Set(if v.text.is_some() {
+                    TextStatus::Extracted
+                } else {
+                    TextStatus::Failed
+                }),
+                text_failure: Set(v.text.is_none().then(|| NOT_IN_STORAGE.to_owned())),
+                text_attempts: Set(0),
             }
             .insert(txn)
             .await?;
+            if let Some(text) = &v.text {
+                document_text::ActiveModel {
+                    version_id: Set(version.id),
+                    document_id: Set(model.id),
+                    content: Set(text.clone()),
+                    truncated: Set(false),
+                    extracted_at: Set(at(v.uploaded, 10)?),
+                }
+                .insert(txn)
+                .await?;
+            }
         }
         ids.insert(d.key.as_str(), model.id);
     }

@@ -163,6 +163,10 @@ pub(super) struct VersionSpec {
     pub(super) change_note: Option<String>,
     /// Uploaded at 09:00.
     pub(super) uploaded: Day,
+    /// The file's text, as the extraction job would have read it. The
+    /// demo stores no bytes, so a version without one is recorded as the
+    /// job finds it: FAILED, not in storage.
+    pub(super) text: Option<String>,
 }
 
 /// One activity. Its owner is always its first organizer.

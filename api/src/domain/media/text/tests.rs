@@ -2,7 +2,7 @@ use super::super::{
     MediaType,
     samples::{CONTENT_TYPES, MANIFEST_XML, noise, pdf_with_contents, picture, zip},
 };
-use super::{Extraction, MAX_TEXT_CHARS, extract};
+use super::{Extraction, MAX_TEXT_CHARS, NO_PDF_TEXT, extract};
 
 fn text_of(media: MediaType, bytes: &[u8]) -> String {
     match extract(media, bytes) {
@@ -168,4 +168,18 @@ fn white_space_collapses_and_control_characters_are_dropped() {
         text_of(MediaType::Text, b"  un\x00 \t doi \r\n\n trei\x07  "),
         "un doi\ntrei"
     );
+}
+
+#[test]
+fn a_pdf_whose_pages_give_no_text_fails_saying_so() {
+    for contents in [
+        vec![Vec::new()],
+        vec![noise(512, 3)],
+        vec![b"0 0 m 100 100 l S".to_vec()],
+    ] {
+        match extract(MediaType::Pdf, &pdf_with_contents(&contents)) {
+            Extraction::Failed(reason) => assert!(reason.starts_with(NO_PDF_TEXT), "{reason}"),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
 }
