@@ -232,6 +232,8 @@ pub mod fields {
     // Queries.
     /// The `search` argument of lists.
     pub const SEARCH: TextField = TextField::line("search", 200);
+    /// The `query` argument of the root `search`.
+    pub const SEARCH_QUERY: TextField = TextField::line("query", SEARCH.max_chars);
     /// The `slug` argument of `organizationBySlug`.
     pub const SLUG_LOOKUP: TextField = TextField::line("slug", ORGANIZATION_SLUG.max_chars);
 }

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::domain::{
     global_search::{self, Hit},
-    input::search_term,
+    input::fields,
     search::{self, SearchQuery},
 };
 
@@ -140,7 +140,9 @@ impl SearchQueryRoot {
     ) -> ApiResult<Conn<SearchHit>> {
         let state = state(ctx)?;
         let args = page_args(ctx, first, after, last, before);
-        let text = search_term(Some(&query))?.unwrap_or_default();
+        let text = fields::SEARCH_QUERY
+            .optional(Some(&query))?
+            .unwrap_or_default();
         let query = SearchQuery::parse("query", &text)?.ok_or_else(|| {
             crate::domain::error::DomainError::invalid("query", "give something to search for")
         })?;

@@ -100,15 +100,17 @@ impl SearchQuery {
 
     /// The relevance of a row of [`Self::restrict`]ed `kind`, as a whole
     /// number (higher is better), so a cursor carries it exactly.
-    /// PostgreSQL: `ts_rank` (normalized by the log of the length, so a
-    /// long file does not outrank a title); SQLite: BM25.
+    /// PostgreSQL: `ts_rank` without length normalization (its weights
+    /// already keep a title above any number of matches in a file, and
+    /// normalizing would rank a guide whose long file was read below a
+    /// record with no file); SQLite: BM25 with the same weights by column.
     pub fn score(&self, backend: DbBackend, kind: Indexed) -> Expr {
         let table = kind.table();
         if backend == DbBackend::Postgres {
             Expr::cust_with_values(
                 format!(
                     "CAST(ts_rank(\"{table}\".\"search_vector\", \
-                     websearch_to_tsquery('pactum_ro', $1), 1) * 1000000 AS BIGINT)"
+                     websearch_to_tsquery('pactum_ro', $1)) * 1000000 AS BIGINT)"
                 ),
                 [self.text()],
             )
