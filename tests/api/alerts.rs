@@ -282,6 +282,25 @@ async fn a_proposal_reaches_the_invited_parties_admins_in_their_language() {
                 .ends_with("@pactum.test>")
         );
     }
+    // The link opens the agreement's page: for a party's member, as they
+    // are logged in; for anyone else the PRIVATE agreement is not there.
+    let anonymous = app.client.get(&link).send().await.unwrap();
+    assert_eq!(anonymous.status(), 404);
+    let opened = app
+        .client
+        .get(&link)
+        .header("cookie", format!("pactum_session={b_session}"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 200);
+    let page = opened.text().await.unwrap();
+    assert!(
+        page.contains("<h1>Cooperare pentru integritate</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("Not signed yet"), "{page}");
     assert!(
         english["html"]
             .as_str()

@@ -26,6 +26,7 @@ mod matrix;
 mod members;
 mod open_data;
 mod organization_writes;
+mod pages;
 mod pagination;
 mod planning;
 mod plans;

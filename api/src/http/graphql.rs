@@ -302,14 +302,32 @@ async fn execute_one(
     method: &Method,
     caller: &Caller,
 ) -> Outcome {
+    let mut request = prepared(state, caller.actor.clone(), caller.key, request);
+    if method == Method::GET {
+        request = request.data(ReadOnlyTransport);
+    }
+    let response = state.schema.execute(request).await;
+    finish_response(state, ty, response, &request_id(headers))
+}
+
+/// `request` with what every operation runs with: the actor's view of the
+/// database, the page limits, file storage and the budget it pays from.
+/// Every transport that executes GraphQL (this one, the record pages)
+/// prepares its requests here.
+pub(crate) fn prepared(
+    state: &AppState,
+    actor: Actor,
+    key: ClientKey,
+    request: Request,
+) -> Request {
     let limits = PageLimits {
         default_size: u64::from(state.config.default_page_size),
         max_size: u64::from(state.config.max_page_size),
     };
-    let mut request = request
+    request
         .data(RequestState::new(
             state.db.clone(),
-            caller.actor.clone(),
+            actor,
             limits,
             std::time::Duration::from_micros(state.config.dataloader_delay_micros),
             &state.metrics.relation_loads,
@@ -317,13 +335,8 @@ async fn execute_one(
         .data(state.files.clone())
         .data(Payer {
             budgets: state.budgets.clone(),
-            key: caller.key,
-        });
-    if method == Method::GET {
-        request = request.data(ReadOnlyTransport);
-    }
-    let response = state.schema.execute(request).await;
-    finish_response(state, ty, response, &request_id(headers))
+            key,
+        })
 }
 
 /// Gives every error a code, masks uncoded resolver errors as INTERNAL (the
@@ -345,16 +358,7 @@ fn finish_response(
         .into_iter()
         .map(|error| coded_error(state, error, is_request_error, request_id))
         .collect();
-    let code_of = |e: &ServerError| {
-        e.extensions
-            .as_ref()
-            .and_then(|ext| ext.get("code"))
-            .and_then(|code| match code {
-                async_graphql::Value::String(s) => Some(s.clone()),
-                _ => None,
-            })
-    };
-    let first_code = errors.first().and_then(code_of);
+    let first_code = errors.first().and_then(error_code);
     let mut retry_after = None;
     let status = match (is_request_error, first_code.as_deref()) {
         (true, Some(code)) if code == ErrorCode::MethodNotAllowed.as_str() => {
@@ -391,21 +395,25 @@ fn finish_response(
     }
 }
 
-fn coded_error(
-    state: &AppState,
-    mut error: ServerError,
-    is_request_error: bool,
-    request_id: &str,
-) -> ServerError {
-    let existing = error
+/// The `extensions.code` of `error`, if it has one.
+pub(crate) fn error_code(error: &ServerError) -> Option<String> {
+    error
         .extensions
         .as_ref()
         .and_then(|ext| ext.get("code"))
         .and_then(|code| match code {
             async_graphql::Value::String(s) => Some(s.clone()),
             _ => None,
-        });
-    let code = match existing {
+        })
+}
+
+fn coded_error(
+    state: &AppState,
+    mut error: ServerError,
+    is_request_error: bool,
+    request_id: &str,
+) -> ServerError {
+    let code = match error_code(&error) {
         Some(code) => code,
         None if is_request_error => ErrorCode::ValidationFailed.as_str().to_owned(),
         None => {

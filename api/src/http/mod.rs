@@ -17,6 +17,7 @@ pub mod graphql;
 pub mod multipart;
 pub mod negotiate;
 pub mod open_data;
+pub mod pages;
 pub mod rate;
 pub mod serve;
 pub mod unsubscribe;
@@ -73,8 +74,14 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .allow_methods([Method::GET, Method::POST])
         .allow_credentials(true)
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
+    let pages = pages::RecordPage::ALL
+        .into_iter()
+        .fold(Router::new(), |router, page| {
+            router.route(page.route(), page.handler())
+        });
     Ok(Router::new()
         .route("/", get(graphiql::home))
+        .merge(pages)
         .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
         .route("/files/{version_id}", get(files::download))
         .route("/open-data/datapackage.json", get(open_data::package))
