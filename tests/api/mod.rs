@@ -3,6 +3,7 @@
 mod activities_writes;
 mod agreement_writes;
 mod agreements_signed;
+mod alert_settings;
 mod alerts;
 mod audit;
 mod credentials;

@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
     Ok(Router::new()
         .route("/", get(graphiql::home))
         .merge(pages)
+        .route(
+            "/account/notifications",
+            get(pages::preferences::show).post(pages::preferences::save),
+        )
         .route("/graphql", get(graphql::graphql_get).post(graphql::graphql_post))
         .route("/files/{version_id}", get(files::download))
         .route("/open-data/datapackage.json", get(open_data::package))

@@ -138,7 +138,7 @@ async fn digest_for(
         Links {
             record: &home,
             unsubscribe: Some(&notifier.key.url(&home, user_id, AlertKind::DailyDigest)),
-            settings: &format!("{home}/account/notifications"),
+            settings: &notifier.key.settings_url(&home, user_id),
         },
         &entries,
     ) {

@@ -238,14 +238,16 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     let link = link(notifier, &alert.record);
-    let settings = format!("{}/account/notifications", notifier.public_url());
+    // People without an account yet (invitations) reach the page by login.
+    let login_settings = format!("{}/account/notifications", notifier.public_url());
     let today = now.date_naive();
     let mut rows = Vec::new();
     let mut render = |recipient: Recipient<'_>| {
-        let (language, unsubscribe, dedupe, user_id, status) = match recipient {
+        let (language, unsubscribe, settings, dedupe, user_id, status) = match recipient {
             Recipient::User(user, delivery) => (
                 user.preferred_language,
                 Some(notifier.key.url(notifier.public_url(), user.id, alert.kind)),
+                notifier.key.settings_url(notifier.public_url(), user.id),
                 format!("{key}:user:{}", user.id),
                 Some(user.id),
                 if delivery == Delivery::DailyDigest {
@@ -259,6 +261,7 @@ pub async fn enqueue(
             Recipient::Address(address) => (
                 Language::Ro,
                 None,
+                login_settings.clone(),
                 format!("{key}:email:{address}"),
                 None,
                 OutboxStatus::Pending,

@@ -83,6 +83,40 @@ impl UnsubscribeKey {
             .map(|()| (user_id, kind))
     }
 
+    fn settings_mac(&self, user_id: i64) -> HmacSha256 {
+        let mut mac = self.0.clone();
+        mac.update(format!("settings:{user_id}").as_bytes());
+        mac
+    }
+
+    /// The token of a user's alert settings page: `{user}.{HMAC}`, so the
+    /// link in every alert opens that person's settings without a login,
+    /// as the unsubscribe link turns one kind off.
+    pub fn settings_token(&self, user_id: i64) -> String {
+        let signature = hex::encode(self.settings_mac(user_id).finalize().into_bytes());
+        format!("{user_id}.{signature}")
+    }
+
+    /// The user a settings token was made for, if it is genuine.
+    pub fn verify_settings(&self, token: &str) -> Option<i64> {
+        let (user, signature) = token.trim().split_once('.')?;
+        let user_id: i64 = user.parse().ok()?;
+        let signature = hex::decode(signature).ok()?;
+        self.settings_mac(user_id)
+            .verify_slice(&signature)
+            .ok()
+            .map(|()| user_id)
+    }
+
+    /// The alert settings URL of `user_id`.
+    pub fn settings_url(&self, public_url: &str, user_id: i64) -> String {
+        format!(
+            "{}/account/notifications?token={}",
+            public_url.trim_end_matches('/'),
+            self.settings_token(user_id)
+        )
+    }
+
     /// The unsubscribe URL for (user, kind).
     pub fn url(&self, public_url: &str, user_id: i64, kind: AlertKind) -> String {
         format!(
@@ -140,5 +174,22 @@ mod tests {
         assert_eq!(key.verify(&other_kind), None);
         assert_eq!(UnsubscribeKey::new(b"x".repeat(32)).verify(&token), None);
         assert_eq!(key.verify("garbage"), None);
+    }
+
+    #[test]
+    fn a_settings_token_opens_one_users_settings_and_nothing_else() {
+        let key = UnsubscribeKey::new(b"k".repeat(32));
+        let token = key.settings_token(42);
+        assert_eq!(key.verify_settings(&token), Some(42));
+        assert_eq!(key.verify_settings(&token.replacen("42.", "43.", 1)), None);
+        assert_eq!(
+            UnsubscribeKey::new(b"x".repeat(32)).verify_settings(&token),
+            None
+        );
+        // Neither kind of token passes for the other.
+        assert_eq!(key.verify(&token), None);
+        let unsubscribe = key.token(42, AlertKind::DocumentPublished);
+        assert_eq!(key.verify_settings(&unsubscribe), None);
+        assert_eq!(key.verify_settings("42."), None);
     }
 }

@@ -34,7 +34,9 @@ mod preferences;
 mod recipients;
 mod rules;
 
-pub use preferences::{deliveries, preferences_of, unsubscribe, update_preferences};
+pub use preferences::{
+    deliveries, preferences_of, unsubscribe, update_preferences, update_preferences_by_link,
+};
 pub use recipients::{Alert, alert_for_event, expiring_alerts, load_record, resolve};
 pub use rules::{Audience, Record, alert_kind, audience, expiry_reminder, pick};
 

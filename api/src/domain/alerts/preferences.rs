@@ -149,15 +149,7 @@ pub async fn update_preferences<C: TransactionTrait>(
             ));
         }
     };
-    check_list_len("preferences", changes.len())?;
-    for (kind, _) in changes {
-        if !PREFERENCE_KINDS.contains(kind) {
-            return Err(DomainError::invalid(
-                "preferences",
-                format!("{kind:?} alerts have no preference"),
-            ));
-        }
-    }
+    check_changes(changes)?;
     change_preferences(
         db,
         Author::Actor(actor),
@@ -167,6 +159,40 @@ pub async fn update_preferences<C: TransactionTrait>(
         |_| changes.to_vec(),
     )
     .await
+}
+
+/// Changes `user_id`'s preferences from the settings link of their alerts,
+/// whose signature stands in for a login (as the unsubscribe link's does).
+pub async fn update_preferences_by_link<C: TransactionTrait>(
+    db: &C,
+    user_id: i64,
+    changes: &[(AlertKind, Delivery)],
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<(AlertKind, Delivery)>> {
+    check_changes(changes)?;
+    change_preferences(
+        db,
+        Author::System,
+        user_id,
+        "notification.preferences",
+        now,
+        |_| changes.to_vec(),
+    )
+    .await
+}
+
+/// Changes name kinds that have a preference, a bounded number of times.
+fn check_changes(changes: &[(AlertKind, Delivery)]) -> DomainResult<()> {
+    check_list_len("preferences", changes.len())?;
+    for (kind, _) in changes {
+        if !PREFERENCE_KINDS.contains(kind) {
+            return Err(DomainError::invalid(
+                "preferences",
+                format!("{kind:?} alerts have no preference"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Turns `kind` OFF for `user_id` (the one-click unsubscribe link, whose

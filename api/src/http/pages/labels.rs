@@ -79,6 +79,93 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("county", "județul", "county"),
     ("fiscal_code", "Cod fiscal", "Fiscal code"),
     ("website", "Site", "Website"),
+    (
+        "alert_settings",
+        "Alertele primite prin e-mail",
+        "The alerts you get by e-mail",
+    ),
+    (
+        "alert_settings_text",
+        "Alegeți pentru fiecare fel de alertă dacă o primiți imediat, în rezumatul zilnic sau deloc.",
+        "Choose for each kind of alert whether you get it at once, in the daily digest, or not at all.",
+    ),
+    (
+        "settings_saved",
+        "Preferințele au fost salvate.",
+        "Your choices are saved.",
+    ),
+    ("save", "Salvați", "Save"),
+    ("invalid_link", "Link invalid", "Invalid link"),
+    (
+        "invalid_link_text",
+        "Linkul nu este valid. Deschideți-l din cel mai recent e-mail primit de la Pactum sau autentificați-vă.",
+        "This link is not valid. Open it from the latest e-mail Pactum sent you, or log in.",
+    ),
+    ("sign_in_needed", "Autentificați-vă", "Please log in"),
+    (
+        "sign_in_needed_text",
+        "Pentru a vă alege alertele, deschideți linkul din e-mailurile primite de la Pactum sau autentificați-vă.",
+        "To choose your alerts, open the link in an e-mail from Pactum, or log in.",
+    ),
+    ("invalid_choice", "Alegere invalidă", "Invalid choice"),
+    (
+        "invalid_choice_text",
+        "Formularul conține o alegere necunoscută. Reîncărcați pagina și încercați din nou.",
+        "The form holds a choice we do not know. Reload the page and try again.",
+    ),
+    ("try_later", "Eroare", "Error"),
+    (
+        "try_later_text",
+        "Încercați din nou mai târziu.",
+        "Please try again later.",
+    ),
+    (
+        "NotificationKind.AGREEMENT_PROPOSED",
+        "Acorduri propuse organizației",
+        "Agreements proposed to your organization",
+    ),
+    (
+        "NotificationKind.AGREEMENT_ACTIVATED",
+        "Acorduri intrate în vigoare",
+        "Agreements in force",
+    ),
+    (
+        "NotificationKind.AGREEMENT_TERMINATED",
+        "Acorduri reziliate",
+        "Agreements terminated",
+    ),
+    (
+        "NotificationKind.AGREEMENT_EXPIRING",
+        "Acorduri care expiră",
+        "Agreements about to expire",
+    ),
+    (
+        "NotificationKind.DOCUMENT_PUBLISHED",
+        "Documente noi partajate",
+        "New shared documents",
+    ),
+    (
+        "NotificationKind.ACTIVITY_SCHEDULED",
+        "Activități programate",
+        "Activities scheduled",
+    ),
+    (
+        "NotificationKind.ACTIVITY_CHANGED",
+        "Activități modificate",
+        "Activities changed",
+    ),
+    (
+        "NotificationKind.ACTIVITY_CANCELLED",
+        "Activități anulate",
+        "Activities cancelled",
+    ),
+    ("NotificationDelivery.IMMEDIATE", "Imediat", "At once"),
+    (
+        "NotificationDelivery.DAILY_DIGEST",
+        "În rezumatul zilnic",
+        "In the daily digest",
+    ),
+    ("NotificationDelivery.OFF", "Deloc", "Not at all"),
     ("AgreementStatus.DRAFT", "Ciornă", "Draft"),
     ("AgreementStatus.PROPOSED", "Propus", "Proposed"),
     ("AgreementStatus.ACTIVE", "În vigoare", "In force"),
@@ -240,6 +327,8 @@ mod tests {
             "Visibility",
             "OrganizationKind",
             "ParticipantRole",
+            "NotificationKind",
+            "NotificationDelivery",
         ] {
             let start = schema
                 .find(&format!("enum {name} {{"))

@@ -14,6 +14,7 @@
 //! nothing, and logging in brings the reader back here.
 
 mod labels;
+pub mod preferences;
 mod render;
 
 use async_graphql::{Request, Variables};

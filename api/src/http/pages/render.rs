@@ -53,6 +53,14 @@ const FILES: &[(&str, &str)] = &[
         "not_found.html",
         include_str!("../../../templates/pages/not_found.html"),
     ),
+    (
+        "message.html",
+        include_str!("../../../templates/pages/message.html"),
+    ),
+    (
+        "preferences.html",
+        include_str!("../../../templates/pages/preferences.html"),
+    ),
 ];
 
 static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -254,6 +262,13 @@ mod tests {
         let mut headers = accepting("ro");
         headers.insert(header::COOKIE, HeaderValue::from_static("pactum_lang=en"));
         assert_eq!(language(None, &headers), Language::En);
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in FILES {
+            assert!(PAGES.get_template(name).is_ok(), "{name}");
+        }
     }
 
     #[test]
