@@ -10,7 +10,7 @@ use pactum::domain::events::{self, Event};
 use pactum_tests::{
     TestApp,
     accounts::{self},
-    fixtures,
+    fixtures, global_id,
     smtp::{SmtpSink, use_sink},
 };
 use reqwest::{StatusCode, header, redirect::Policy};
@@ -44,10 +44,17 @@ fn delivery_of(preferences: &Value, kind: &str) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() {
+/// A proposal to Asociația B, whose owner gets its alert: the app, the
+/// sink, the owner's id and session, the agreement's id.
+async fn proposal(
+    tweak: impl FnOnce(&mut pactum::config::Config),
+) -> (TestApp, SmtpSink, i64, String, i64) {
     let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_with(|c| use_sink(c, sink.port)).await;
+    let app = TestApp::spawn_with(|c| {
+        use_sink(c, sink.port);
+        tweak(c);
+    })
+    .await;
     let db = &app.db;
     let a = fixtures::organization(
         db,
@@ -91,7 +98,15 @@ async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() 
     )
     .await
     .unwrap();
-    let mails = sink.wait_for(1, Duration::from_secs(30)).await;
+    sink.wait_for(1, Duration::from_secs(30)).await;
+    (app, sink, person.id, session, agreement.id)
+}
+
+#[tokio::test]
+async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() {
+    let (app, sink, person_id, session, _) = proposal(|_| {}).await;
+    let db = &app.db;
+    let mails = sink.messages();
     let text = mails[0]["text"].as_str().unwrap();
     let settings = links(text)
         .into_iter()
@@ -161,7 +176,7 @@ async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() 
 
     // What must change nothing.
     let other = accounts::user(db, "other@b.ro", "Altcineva").await;
-    let forged = token.replacen(&format!("{}.", person.id), &format!("{}.", other.id), 1);
+    let forged = token.replacen(&format!("{person_id}."), &format!("{}.", other.id), 1);
     let post = |fields: Vec<(&'static str, String)>, extra: Vec<(&'static str, String)>| {
         let mut request = client
             .post(format!("{}/account/notifications", app.address))
@@ -263,5 +278,27 @@ async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() 
     assert_eq!(
         delivery_of(&preferences(&app, &session).await, "DOCUMENT_PUBLISHED"),
         "IMMEDIATE"
+    );
+}
+
+#[tokio::test]
+async fn a_deployment_with_a_frontend_of_its_own_gets_its_links_in_the_mails() {
+    let (app, sink, _, _, agreement) = proposal(|c| {
+        c.links_base_url = "https://acorduri.example.ro/app".into();
+        c.links_agreement_path = "/acorduri/{id}".into();
+    })
+    .await;
+    let text = sink.messages()[0]["text"].as_str().unwrap().to_owned();
+    let expected = format!(
+        "https://acorduri.example.ro/app/acorduri/{}",
+        global_id("Agreement", agreement)
+    );
+    assert!(links(&text).contains(&expected), "{text}");
+    // Settings and unsubscribing stay Pactum's own.
+    assert!(
+        links(&text)
+            .iter()
+            .any(|l| l.starts_with(&format!("{}/account/notifications?token=", app.address))),
+        "{text}"
     );
 }

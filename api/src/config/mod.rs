@@ -202,6 +202,17 @@ pub struct Config {
     pub smtp_pool_size: u32,
     /// `PACTUM_SMTP_TIMEOUT_SECS`: per SMTP command.
     pub smtp_timeout_secs: u64,
+    /// `PACTUM_LINKS_BASE_URL`: where the record links of alert mails lead,
+    /// for a deployment with a frontend of its own; empty: `public_url`,
+    /// Pactum's own record pages.
+    pub links_base_url: String,
+    /// `PACTUM_LINKS_AGREEMENT_PATH`: an agreement's path under
+    /// `links_base_url`, `{id}` its global ID (`/agreements/{id}`).
+    pub links_agreement_path: String,
+    /// `PACTUM_LINKS_DOCUMENT_PATH`: a document's (`/documents/{id}`).
+    pub links_document_path: String,
+    /// `PACTUM_LINKS_ACTIVITY_PATH`: an activity's (`/activities/{id}`).
+    pub links_activity_path: String,
     /// `PACTUM_UNSUBSCRIBE_SECRET`: the HMAC key of unsubscribe links; empty:
     /// a random key kept in `{data_dir}/unsubscribe.key` (made on first
     /// start). Nodes sharing a database must share it.
@@ -393,6 +404,10 @@ impl Default for Config {
             database_max_connections: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: String::new(),
+            links_base_url: String::new(),
+            links_agreement_path: "/agreements/{id}".into(),
+            links_document_path: "/documents/{id}".into(),
+            links_activity_path: "/activities/{id}".into(),
             mode: Mode::Production,
             introspection: true,
             cors_allowed_origins: Vec::new(),
@@ -466,6 +481,17 @@ impl Default for Config {
             max_connections_per_ip: 128,
         }
     }
+}
+
+/// The records alert mails link to ([`Config::record_link`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An agreement.
+    Agreement,
+    /// A document.
+    Document,
+    /// An activity.
+    Activity,
 }
 
 /// Why the configuration could not be loaded.
@@ -558,6 +584,7 @@ impl Config {
             ));
         }
         self.sender()?;
+        self.check_links()?;
         if self.header_timeout_seconds == 0
             || self.body_idle_timeout_seconds == 0
             || self.max_connections == 0
@@ -613,6 +640,57 @@ impl Config {
             }
         }
         Ok(self)
+    }
+
+    /// Checks the link targets: an absolute http(s) base, and paths that
+    /// start with `/` and hold `{id}` once (and no other braces).
+    fn check_links(&self) -> Result<(), ConfigError> {
+        if !self.links_base_url.is_empty() {
+            let fine = url::Url::parse(&self.links_base_url).is_ok_and(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.has_host()
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+            });
+            if !fine {
+                return Err(ConfigError::Inconsistent(format!(
+                    "links_base_url `{}` must be an http(s) URL without query or fragment",
+                    self.links_base_url
+                )));
+            }
+        }
+        for (name, path) in [
+            ("links_agreement_path", &self.links_agreement_path),
+            ("links_document_path", &self.links_document_path),
+            ("links_activity_path", &self.links_activity_path),
+        ] {
+            let fine = path.starts_with('/')
+                && path.matches("{id}").count() == 1
+                && path.replace("{id}", "").chars().all(|c| {
+                    c.is_ascii_graphic() && c != '{' && c != '}' && c != '"' && c != '<' && c != '>'
+                });
+            if !fine {
+                return Err(ConfigError::Inconsistent(format!(
+                    "{name} `{path}` must start with `/`, hold `{{id}}` once and no spaces or other braces"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where an alert's link to a record of `target` leads.
+    pub fn record_link(&self, target: LinkTarget, id: &str) -> String {
+        let base = if self.links_base_url.is_empty() {
+            &self.public_url
+        } else {
+            &self.links_base_url
+        };
+        let path = match target {
+            LinkTarget::Agreement => &self.links_agreement_path,
+            LinkTarget::Document => &self.links_document_path,
+            LinkTarget::Activity => &self.links_activity_path,
+        };
+        format!("{}{}", base.trim_end_matches('/'), path.replace("{id}", id))
     }
 
     /// The directory of local file storage, with the default filled in.

@@ -74,3 +74,54 @@ fn refuses_page_sizes_over_one_hundred() {
     };
     assert!(config.validated().is_err());
 }
+
+#[test]
+fn alert_links_lead_to_the_pages_or_to_a_frontend_of_its_own() {
+    let pages = Config {
+        public_url: "https://pactum.example.ro/".into(),
+        ..Config::default()
+    };
+    assert_eq!(
+        pages.record_link(LinkTarget::Agreement, "QWdyZWVtZW50OjE"),
+        "https://pactum.example.ro/agreements/QWdyZWVtZW50OjE"
+    );
+    let frontend = Config {
+        public_url: "https://api.example.ro".into(),
+        links_base_url: "https://acorduri.example.ro/app".into(),
+        links_document_path: "/#/ghiduri/{id}/detalii".into(),
+        ..Config::default()
+    };
+    let frontend = match frontend.validated() {
+        Ok(config) => config,
+        Err(err) => panic!("valid link targets: {err}"),
+    };
+    assert_eq!(
+        frontend.record_link(LinkTarget::Document, "RG9j"),
+        "https://acorduri.example.ro/app/#/ghiduri/RG9j/detalii"
+    );
+    assert_eq!(
+        frontend.record_link(LinkTarget::Activity, "QWN0"),
+        "https://acorduri.example.ro/app/activities/QWN0"
+    );
+}
+
+#[test]
+fn refuses_link_targets_that_cannot_make_a_link() {
+    for (base, path) in [
+        ("ftp://acorduri.example.ro", "/acorduri/{id}"),
+        ("acorduri.example.ro", "/acorduri/{id}"),
+        ("https://acorduri.example.ro?x=1", "/acorduri/{id}"),
+        ("", "acorduri/{id}"),
+        ("", "/acorduri"),
+        ("", "/acorduri/{id}/{id}"),
+        ("", "/acorduri/{id}/{slug}"),
+        ("", "/acorduri/ {id}"),
+    ] {
+        let config = Config {
+            links_base_url: base.into(),
+            links_agreement_path: path.into(),
+            ..Config::default()
+        };
+        assert!(config.validated().is_err(), "{base} {path}");
+    }
+}

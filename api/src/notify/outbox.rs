@@ -33,6 +33,7 @@ use super::{
     templates::{Links, Rendered},
 };
 use crate::{
+    config::LinkTarget,
     domain::{
         alerts::{self, Alert, Record},
         error::DomainResult,
@@ -136,29 +137,24 @@ async fn enqueue_event(
     .await
 }
 
-/// The link to a record (the web client's route for it).
+/// The link to a record: Pactum's record page, or the deployment's own
+/// frontend (`links_*` in the configuration).
 pub fn link(notifier: &Notifier, record: &Record) -> String {
-    let base = notifier.public_url();
+    let config = &notifier.config;
     match record {
-        Record::Agreement { agreement, .. } => {
-            format!(
-                "{base}/agreements/{}",
-                global_id(NodeKind::Agreement, agreement.id)
-            )
-        }
-        Record::Document { document, .. } => {
-            format!(
-                "{base}/documents/{}",
-                global_id(NodeKind::Document, document.id)
-            )
-        }
-        Record::Activity { activity, .. } => {
-            format!(
-                "{base}/activities/{}",
-                global_id(NodeKind::Activity, activity.id)
-            )
-        }
-        Record::Invitation { .. } => format!("{base}/auth/providers"),
+        Record::Agreement { agreement, .. } => config.record_link(
+            LinkTarget::Agreement,
+            &global_id(NodeKind::Agreement, agreement.id),
+        ),
+        Record::Document { document, .. } => config.record_link(
+            LinkTarget::Document,
+            &global_id(NodeKind::Document, document.id),
+        ),
+        Record::Activity { activity, .. } => config.record_link(
+            LinkTarget::Activity,
+            &global_id(NodeKind::Activity, activity.id),
+        ),
+        Record::Invitation { .. } => format!("{}/auth/providers", notifier.public_url()),
     }
 }
 
