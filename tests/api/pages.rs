@@ -267,3 +267,153 @@ async fn the_reader_gets_their_language_and_the_switch_sticks() {
     .await;
     assert!(remembered.body.contains("<html lang=\"ro\">"));
 }
+
+/// The value of the hidden field `name` in the first form of `body`
+/// that has one.
+fn field(body: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker)? + marker.len();
+    Some(body[start..].split('"').next()?.replace("&#x2f;", "/"))
+}
+
+#[tokio::test]
+async fn a_partys_admin_signs_from_the_page_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    let db = &app.db;
+    let town = fixtures::organization(
+        db,
+        "primaria-lugoj",
+        "Primăria Lugoj",
+        OrganizationKind::Municipality,
+        Some("Timiș"),
+    )
+    .await;
+    let ngo = fixtures::organization(
+        db,
+        "asociatia-integritate",
+        "Asociația Integritate",
+        OrganizationKind::Ngo,
+        Some("Timiș"),
+    )
+    .await;
+    let agreement = fixtures::agreement(
+        db,
+        "Acord privind avertizorii de integritate",
+        &[town.id, ngo.id],
+        entities::enums::AgreementStatus::Proposed,
+        Visibility::Partners,
+        None,
+    )
+    .await;
+    let path = format!("/agreements/{}", global_id("Agreement", agreement.id));
+    let admin = format!(
+        "pactum_session={}",
+        member_session(db, ngo.id, MemberRole::Admin).await
+    );
+    let viewer = format!(
+        "pactum_session={}",
+        member_session(db, ngo.id, MemberRole::Viewer).await
+    );
+
+    // A VIEWER sees the agreement but is offered no answer; the ADMIN is,
+    // for their own organization only.
+    let seen = open(&app, &path, &[("cookie", &viewer)]).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("Semnați acordul"));
+    let offered = open(&app, &path, &[("cookie", &admin)]).await;
+    assert!(offered.body.contains("Semnați acordul"), "{}", offered.body);
+    assert!(offered.body.contains("Refuzați acordul"));
+    assert_eq!(
+        offered
+            .body
+            .matches("name=\"answer\" value=\"sign\"")
+            .count(),
+        1
+    );
+    let token = field(&offered.body, "token").expect("a form token");
+    let organization = field(&offered.body, "organization").expect("the party");
+    assert_eq!(organization, global_id("Organization", ngo.id));
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = |cookie: String, token: String, extra: Option<(&'static str, &'static str)>| {
+        let mut request = client
+            .post(format!("{}{path}/answer", app.address))
+            .header("cookie", cookie)
+            .form(&[
+                ("organization", organization.as_str()),
+                ("answer", "sign"),
+                ("signatory", "Maria Ionescu, președinte"),
+                ("token", token.as_str()),
+            ]);
+        if let Some((name, value)) = extra {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    // Refused, changing nothing: a forged token, the admin's token in a
+    // viewer's session, the admin's cookie on a post from another site.
+    let forged = answer(admin.clone(), "00".repeat(32), None).await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let borrowed = answer(viewer.clone(), token.clone(), None).await.unwrap();
+    assert_eq!(borrowed.status(), StatusCode::FORBIDDEN);
+    let cross_site = answer(
+        admin.clone(),
+        token.clone(),
+        Some(("origin", "https://evil.example")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::UNAUTHORIZED);
+    let unsigned = open(&app, &path, &[("cookie", &admin)]).await;
+    assert!(unsigned.body.contains("Nesemnat încă"));
+
+    let signed = answer(admin.clone(), token.clone(), None).await.unwrap();
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let after = open(&app, &path, &[("cookie", &admin)]).await;
+    assert!(
+        after.body.contains("(Maria Ionescu, președinte)"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("Semnați acordul"), "answered once");
+
+    // The same rules as the mutation: a second signature is refused with
+    // the API's reason.
+    let again = answer(admin.clone(), token, None).await.unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    let reason = again.text().await.unwrap();
+    assert!(reason.contains("has already signed"), "{reason}");
+    let decline = client
+        .post(format!("{}{path}/answer", app.address))
+        .header("cookie", admin.clone())
+        .form(&[
+            ("organization", organization.as_str()),
+            ("answer", "decline"),
+            ("token", field(&offered.body, "token").unwrap().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decline.status(), StatusCode::BAD_REQUEST);
+    let reason = decline.text().await.unwrap();
+    assert!(reason.contains("cannot decline"), "{reason}");
+    // And it left the mutation's audit entry.
+    let secret = admin.trim_start_matches("pactum_session=");
+    let log = app
+        .data_as(
+            Some(secret),
+            "query($id: ID!) { organization(id: $id) { auditLog(first: 5) { edges { node { action } } } } }",
+            json!({ "id": global_id("Organization", ngo.id) }),
+        )
+        .await;
+    let actions: Vec<&str> = log["organization"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["node"]["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"agreement.sign"), "{actions:?}");
+}

@@ -83,6 +83,10 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
         .route("/", get(graphiql::home))
         .merge(pages)
         .route(
+            "/agreements/{id}/answer",
+            axum::routing::post(pages::answer::answer),
+        )
+        .route(
             "/account/notifications",
             get(pages::preferences::show).post(pages::preferences::save),
         )

@@ -1,4 +1,5 @@
-//! One-click unsubscribe (RFC 8058): every alert links to
+//! The signed links and forms of Pactum's pages. One-click unsubscribe
+//! (RFC 8058): every alert links to
 //! `{public_url}/unsubscribe?token=...`, where the token is
 //! `{user}.{KIND}.{HMAC-SHA256(secret, "unsubscribe:{user}:{KIND}")}`, so it
 //! turns exactly that kind OFF for exactly that user, without a login, and
@@ -117,6 +118,25 @@ impl UnsubscribeKey {
         )
     }
 
+    /// A form's anti-forgery token: `purpose` (what the form does, to
+    /// which record) signed for `user_id`, so a form rendered for one
+    /// person and one record is refused for any other.
+    pub fn form_token(&self, user_id: i64, purpose: &str) -> String {
+        let mut mac = self.0.clone();
+        mac.update(format!("form:{user_id}:{purpose}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `token` is [`Self::form_token`] of (user, purpose).
+    pub fn verify_form_token(&self, user_id: i64, purpose: &str, token: &str) -> bool {
+        let Ok(signature) = hex::decode(token.trim()) else {
+            return false;
+        };
+        let mut mac = self.0.clone();
+        mac.update(format!("form:{user_id}:{purpose}").as_bytes());
+        mac.verify_slice(&signature).is_ok()
+    }
+
     /// The unsubscribe URL for (user, kind).
     pub fn url(&self, public_url: &str, user_id: i64, kind: AlertKind) -> String {
         format!(
@@ -191,5 +211,16 @@ mod tests {
         let unsubscribe = key.token(42, AlertKind::DocumentPublished);
         assert_eq!(key.verify_settings(&unsubscribe), None);
         assert_eq!(key.verify_settings("42."), None);
+    }
+
+    #[test]
+    fn a_form_token_holds_for_one_person_and_one_purpose() {
+        let key = UnsubscribeKey::new(b"k".repeat(32));
+        let token = key.form_token(7, "answer:QWdy");
+        assert!(key.verify_form_token(7, "answer:QWdy", &token));
+        assert!(!key.verify_form_token(8, "answer:QWdy", &token));
+        assert!(!key.verify_form_token(7, "answer:QWdz", &token));
+        assert!(!key.verify_form_token(7, "answer:QWdy", "zz"));
+        assert!(!key.verify_form_token(7, "answer:QWdy", ""));
     }
 }

@@ -166,6 +166,28 @@ const LABELS: &[(&str, &str, &str)] = &[
         "In the daily digest",
     ),
     ("NotificationDelivery.OFF", "Deloc", "Not at all"),
+    (
+        "answer_for",
+        "Răspundeți în numele organizației",
+        "Answer for",
+    ),
+    (
+        "signatory",
+        "Numele și funcția celui care semnează (de exemplu „Ion Popescu, primar”)",
+        "Name and office of the person signing (e.g. \"Ion Popescu, mayor\")",
+    ),
+    ("sign", "Semnați acordul", "Sign the agreement"),
+    ("decline", "Refuzați acordul", "Decline the agreement"),
+    (
+        "answer_refused",
+        "Răspunsul nu a fost înregistrat",
+        "Your answer was not recorded",
+    ),
+    (
+        "answer_refused_text",
+        "Acordul nu a fost modificat. Reîncărcați pagina acordului, autentificați-vă dacă este nevoie, și încercați din nou.",
+        "The agreement is unchanged. Reload its page, log in if needed, and try again.",
+    ),
     ("AgreementStatus.DRAFT", "Ciornă", "Draft"),
     ("AgreementStatus.PROPOSED", "Propus", "Proposed"),
     ("AgreementStatus.ACTIVE", "În vigoare", "In force"),

@@ -13,6 +13,7 @@
 //! webmail) reads as the public rather than failing: a GET changes
 //! nothing, and logging in brings the reader back here.
 
+pub mod answer;
 mod labels;
 pub mod preferences;
 mod render;
@@ -221,9 +222,16 @@ async fn show(
             .append_pair("variables", &variables.to_string())
             .finish()
     );
+    let (answers, form_token) = if kind == RecordPage::Agreement {
+        answer::offered(state, &actor, record)
+    } else {
+        (Vec::new(), None)
+    };
     let context = minijinja::context! {
         record => Value::from_serialize(record),
         graphql => graphql_link,
+        answers => Value::from_serialize(&answers),
+        form_token => form_token,
         ..frame
     };
     page(
