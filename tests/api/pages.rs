@@ -417,3 +417,52 @@ async fn a_partys_admin_signs_from_the_page_and_nobody_else_can() {
         .collect();
     assert!(actions.contains(&"agreement.sign"), "{actions:?}");
 }
+
+#[tokio::test]
+async fn the_front_page_shows_the_figures_the_latest_records_and_searches() {
+    let app = TestApp::with_demo().await;
+    let home = open(&app, "/", &[]).await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("<h2>În cifre</h2>"));
+    // The seeds' people trained in 2022 (the Lugoj courses), from stats.
+    assert!(
+        home.body.contains("<th scope=\"row\">2022</th><td>50</td>"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("role=\"search\""));
+    let (_, latest) = first_public(&app, "agreements", "title").await;
+    assert!(home.body.contains(&html(&latest)));
+
+    // A search runs the root search as the reader, with snippets, and
+    // every hit opens its page.
+    let found = open(&app, "/?q=avertizori", &[]).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains("<mark>"), "{}", found.body);
+    let hits: Vec<String> = links(&found.body)
+        .into_iter()
+        .filter(|l| {
+            [
+                "/agreements/",
+                "/documents/",
+                "/activities/",
+                "/organizations/",
+            ]
+            .iter()
+            .any(|p| l.contains(p))
+        })
+        .collect();
+    assert!(!hits.is_empty(), "{}", found.body);
+    for hit in hits {
+        let page = app.client.get(&hit).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{hit}");
+    }
+
+    // A search the API refuses is said on the page, a 400, with the rest.
+    let refused = open(&app, "/?q=si%20de%20la", &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
+    assert!(refused.body.contains("<h2>În cifre</h2>"));
+    let long = format!("/?q={}", "a".repeat(5000));
+    assert_eq!(open(&app, &long, &[]).await.status, StatusCode::BAD_REQUEST);
+}

@@ -428,16 +428,16 @@ async fn graphiql_loads_exact_versions_pinned_by_hash() {
 }
 
 #[tokio::test]
-async fn the_root_leads_to_graphiql() {
+async fn the_root_is_a_front_page_that_leads_to_graphiql() {
     let app = pactum_tests::TestApp::spawn().await;
-    let response = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 307);
-    assert_eq!(response.headers()["location"], "/graphql");
+    let response = reqwest::get(format!("{}/", app.address)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "href=\"{}/graphql\"",
+            app.address.replace('/', "&#x2f;")
+        )),
+        "{page}"
+    );
 }

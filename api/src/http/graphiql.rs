@@ -13,7 +13,7 @@
 
 use axum::{
     http::header,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 
 /// One asset on unpkg.com: its npm package, version, path in the package,
@@ -147,10 +147,4 @@ pub fn graphiql() -> Response {
         page(),
     )
         .into_response()
-}
-
-/// `GET /`: the API lives at `/graphql` (GraphiQL in a browser). Temporary,
-/// so that a later home page can take the address.
-pub async fn home() -> Redirect {
-    Redirect::temporary("/graphql")
 }

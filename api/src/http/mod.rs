@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Result<Router, RouterError> {
             router.route(page.route(), page.handler())
         });
     Ok(Router::new()
-        .route("/", get(graphiql::home))
+        .route("/", get(pages::index::home))
         .merge(pages)
         .route(
             "/agreements/{id}/answer",

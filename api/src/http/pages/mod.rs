@@ -14,6 +14,7 @@
 //! nothing, and logging in brings the reader back here.
 
 pub mod answer;
+pub mod index;
 mod labels;
 pub mod preferences;
 mod render;
@@ -134,6 +135,59 @@ async fn reader(gate: &Gate, headers: &HeaderMap) -> Result<Actor, Response> {
     }
 }
 
+/// The reader of a page, once the door point is paid.
+async fn admit_reader(gate: &Gate, ip: ClientIp, headers: &HeaderMap) -> Result<Actor, Response> {
+    if let Some(refused) = rate::charge(gate, &ClientKey::ip(ip.0), 1) {
+        return Err(refused);
+    }
+    reader(gate, headers).await
+}
+
+/// Runs a page's query as `actor`, read-only, paid from their budget.
+async fn read(
+    state: &AppState,
+    actor: &Actor,
+    ip: ClientIp,
+    query: &str,
+    variables: &serde_json::Value,
+) -> async_graphql::Response {
+    let request = Request::new(query)
+        .variables(Variables::from_json(variables.clone()))
+        .data(ReadOnlyTransport);
+    let key = ClientKey::of(actor, ip.0);
+    state
+        .schema
+        .execute(graphql::prepared(state, actor.clone(), key, request))
+        .await
+}
+
+/// `GET /graphql` of the query a page shows, for integrators.
+fn graphql_link(state: &AppState, query: &str, variables: &serde_json::Value) -> String {
+    format!(
+        "{}/graphql?{}",
+        state.config.public_url.trim_end_matches('/'),
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("query", query.trim())
+            .append_pair("variables", &variables.to_string())
+            .finish()
+    )
+}
+
+/// The answer to a page's query that failed for a reason of the API's
+/// (its budget), else the logged 500.
+fn failed(error: &async_graphql::ServerError, page: &str) -> Response {
+    if graphql::error_code(error).as_deref() == Some(ErrorCode::RateLimited.as_str()) {
+        return HttpError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            "too many requests; try again shortly",
+        )
+        .into_response();
+    }
+    tracing::error!(message = %error.message, page, "a page's query failed");
+    HttpError::internal().into_response()
+}
+
 /// What every page's layout needs.
 fn frame(state: &AppState, lang: Language, actor: &Actor) -> Value {
     Value::from_serialize(json!({
@@ -152,11 +206,7 @@ async fn show(
     id: &str,
     switch: Option<&str>,
 ) -> Response {
-    let key = ClientKey::ip(ip.0);
-    if let Some(refused) = rate::charge(gate, &key, 1) {
-        return refused;
-    }
-    let actor = match reader(gate, headers).await {
+    let actor = match admit_reader(gate, ip, headers).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };
@@ -174,30 +224,14 @@ async fn show(
         )
     };
     let variables = json!({ "id": id });
-    let request = Request::new(kind.query())
-        .variables(Variables::from_json(variables.clone()))
-        .data(ReadOnlyTransport);
-    let key = ClientKey::of(&actor, ip.0);
-    let response = state
-        .schema
-        .execute(graphql::prepared(state, actor.clone(), key, request))
-        .await;
+    let response = read(state, &actor, ip, kind.query(), &variables).await;
     if let Some(error) = response.errors.first() {
         return match graphql::error_code(error).as_deref() {
             // A malformed or foreign ID names no record; a hidden one is
             // not found, as in the API.
             Some(code) if code == ErrorCode::BadUserInput.as_str() => not_found(Audience::Public),
             Some(code) if code == ErrorCode::NotFound.as_str() => not_found(Audience::Private),
-            Some(code) if code == ErrorCode::RateLimited.as_str() => HttpError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                "too many requests; try again shortly",
-            )
-            .into_response(),
-            _ => {
-                tracing::error!(message = %error.message, ?kind, "a record page's query failed");
-                HttpError::internal().into_response()
-            }
+            _ => failed(error, kind.template()),
         };
     }
     let data = response.data.into_json().unwrap_or_default();
@@ -214,14 +248,7 @@ async fn show(
         (Actor::Anonymous, Some("PUBLIC") | None) => Audience::Public,
         _ => Audience::Private,
     };
-    let graphql_link = format!(
-        "{}/graphql?{}",
-        state.config.public_url.trim_end_matches('/'),
-        url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("query", kind.query().trim())
-            .append_pair("variables", &variables.to_string())
-            .finish()
-    );
+    let graphql_link = graphql_link(state, kind.query(), &variables);
     let (answers, form_token) = if kind == RecordPage::Agreement {
         answer::offered(state, &actor, record)
     } else {

@@ -54,6 +54,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../templates/pages/not_found.html"),
     ),
     (
+        "index.html",
+        include_str!("../../../templates/pages/index.html"),
+    ),
+    (
         "message.html",
         include_str!("../../../templates/pages/message.html"),
     ),
