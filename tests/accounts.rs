@@ -113,6 +113,24 @@ pub async fn session(db: &DatabaseConnection, user_id: i64) -> String {
     secret
 }
 
+/// A user who reads mail in `language`, member of `org` with `role`, and
+/// a session of theirs (its secret).
+pub async fn person(
+    db: &DatabaseConnection,
+    email: &str,
+    language: Language,
+    org: i64,
+    role: MemberRole,
+) -> (user::Model, String) {
+    let user = user(db, email, &format!("Persoana {email}")).await;
+    let mut active: user::ActiveModel = user.into();
+    active.preferred_language = Set(language);
+    let user = active.update(db).await.expect("language set");
+    membership(db, user.id, org, role).await;
+    let session = session(db, user.id).await;
+    (user, session)
+}
+
 /// Inserts a valid API token of `organization_id` with `scope` (expiring in
 /// thirty days) and returns its secret.
 pub async fn api_token(db: &DatabaseConnection, organization_id: i64, scope: TokenScope) -> String {

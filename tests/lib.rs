@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod fixtures;
+pub mod mail;
 pub mod peers;
 pub mod s3;
 pub mod samples;

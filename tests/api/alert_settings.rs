@@ -11,18 +11,11 @@ use pactum_tests::{
     TestApp,
     accounts::{self},
     fixtures, global_id,
+    mail::text_links,
     smtp::{SmtpSink, use_sink},
 };
 use reqwest::{StatusCode, header, redirect::Policy};
 use serde_json::{Value, json};
-
-/// The `http` links in a mail's text part.
-fn links(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .filter(|w| w.starts_with("http"))
-        .map(|w| w.trim_end_matches(['.', ',', ')', '>']).to_owned())
-        .collect()
-}
 
 async fn preferences(app: &TestApp, session: &str) -> Value {
     app.data_as(
@@ -46,7 +39,7 @@ fn delivery_of(preferences: &Value, kind: &str) -> String {
 
 /// A proposal to Asociația B, whose owner gets its alert: the app, the
 /// sink, the owner's id and session, the agreement's id.
-async fn proposal(
+pub(super) async fn proposal(
     tweak: impl FnOnce(&mut pactum::config::Config),
 ) -> (TestApp, SmtpSink, i64, String, i64) {
     let sink = SmtpSink::start().await;
@@ -108,7 +101,7 @@ async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() 
     let db = &app.db;
     let mails = sink.messages();
     let text = mails[0]["text"].as_str().unwrap();
-    let settings = links(text)
+    let settings = text_links(text)
         .into_iter()
         .find(|l| l.contains("/account/notifications"))
         .unwrap_or_else(|| panic!("a settings link in {text}"));
@@ -116,7 +109,7 @@ async fn the_settings_link_of_an_alert_opens_and_saves_its_recipients_choices() 
 
     // Every link of the mail opens: the record (as the member), the
     // settings and the unsubscribe confirmation (anonymous, by their tokens).
-    for link in links(text) {
+    for link in text_links(text) {
         let response = app
             .client
             .get(&link)
@@ -293,10 +286,10 @@ async fn a_deployment_with_a_frontend_of_its_own_gets_its_links_in_the_mails() {
         "https://acorduri.example.ro/app/acorduri/{}",
         global_id("Agreement", agreement)
     );
-    assert!(links(&text).contains(&expected), "{text}");
+    assert!(text_links(&text).contains(&expected), "{text}");
     // Settings and unsubscribing stay Pactum's own.
     assert!(
-        links(&text)
+        text_links(&text)
             .iter()
             .any(|l| l.starts_with(&format!("{}/account/notifications?token=", app.address))),
         "{text}"

@@ -5,7 +5,7 @@
 //! jobs, transport faults (server down, 4xx, 5xx), and a SIGKILL of the real
 //! binary in the middle of a burst of 500 alerts.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use chrono::Utc;
 use entities::{
@@ -13,16 +13,15 @@ use entities::{
         ActivityKind, ActivityStatus, AgreementStatus, AlertKind, DocumentKind, EventKind,
         Language, MemberRole, OrganizationKind, OutboxStatus, Visibility,
     },
-    invitation, outbox, user,
+    invitation, outbox,
 };
 use pactum::{
     domain::events::{self, Event},
-    metrics::Metrics,
-    notify::{Notifier, digests, unsubscribe::UnsubscribeKey},
+    notify::{Notifier, digests},
 };
 use pactum_tests::{
     TestApp,
-    accounts::{self, member_session},
+    accounts::{self, member_session, person},
     fixtures, global_id,
     smtp::{Faults, SmtpSink, free_port, use_sink},
 };
@@ -30,23 +29,6 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, QueryOrder, Set
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// A user with `language`, member of `org` with `role`, and a session.
-async fn person(
-    db: &DatabaseConnection,
-    email: &str,
-    language: Language,
-    org: i64,
-    role: MemberRole,
-) -> (user::Model, String) {
-    let u = accounts::user(db, email, &format!("Persoana {email}")).await;
-    let mut active: user::ActiveModel = u.into();
-    active.preferred_language = Set(language);
-    let u = active.update(db).await.unwrap();
-    accounts::membership(db, u.id, org, role).await;
-    let session = accounts::session(db, u.id).await;
-    (u, session)
-}
 
 async fn org(db: &DatabaseConnection, slug: &str, name: &str) -> i64 {
     fixtures::organization(
@@ -133,20 +115,6 @@ async fn metric(app: &TestApp, name: &str) -> f64 {
         .find_map(|l| l.strip_prefix(&format!("{name} ")))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{text}"))
-}
-
-/// A notifier like the server's, for running the daily jobs at a chosen time.
-fn notifier(app: &TestApp) -> Notifier {
-    let mut config = app.config.clone();
-    config.public_url = app.address.clone();
-    let key = UnsubscribeKey::load(&config).unwrap();
-    Notifier::new(
-        app.db.clone(),
-        Arc::new(config),
-        Metrics::new().unwrap(),
-        key,
-    )
-    .unwrap()
 }
 
 const INVITE: &str = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id } userErrors { code message } } }";
@@ -597,7 +565,7 @@ async fn documents_reach_those_who_may_see_them_and_digests_gather_alerts() {
     );
 
     // The next day's digest gathers p2's held alerts into one mail.
-    let made = digests::digests(&notifier(&app), Utc::now() + chrono::Duration::days(1))
+    let made = digests::digests(&app.notifier(), Utc::now() + chrono::Duration::days(1))
         .await
         .unwrap();
     assert_eq!(made, 1);
@@ -633,7 +601,7 @@ async fn documents_reach_those_who_may_see_them_and_digests_gather_alerts() {
     assert_eq!(held.status, OutboxStatus::Digested);
     // Running it again sends nothing more.
     assert_eq!(
-        digests::digests(&notifier(&app), Utc::now() + chrono::Duration::days(1))
+        digests::digests(&app.notifier(), Utc::now() + chrono::Duration::days(1))
             .await
             .unwrap(),
         0
@@ -698,7 +666,7 @@ async fn expiry_reminders_go_once_at_thirty_and_seven_days() {
     let mut active: entities::agreement::ActiveModel = agreement.clone().into();
     active.end_date = Set(Some(today + chrono::Days::new(30)));
     active.update(db).await.unwrap();
-    let notifier = notifier(&app);
+    let notifier = app.notifier();
     let now = Utc::now();
     assert_eq!(digests::expiry_reminders(&notifier, now).await.unwrap(), 1);
     assert_eq!(digests::expiry_reminders(&notifier, now).await.unwrap(), 1);
@@ -1006,7 +974,7 @@ async fn sigkill_in_a_burst_of_500_alerts_loses_none_and_repeats_only_in_flight_
 async fn concurrent_workers_never_claim_the_same_row() {
     let app = TestApp::spawn_with(|c| c.notify_batch_size = 7).await;
     let a = org(&app.db, "a", "A").await;
-    let consumer = notifier(&app);
+    let consumer = app.notifier();
     for i in 0..40 {
         invite_directly(&app.db, a, &format!("p{i}@example.ro")).await;
     }
@@ -1017,7 +985,7 @@ async fn concurrent_workers_never_claim_the_same_row() {
         > 0
     {}
     assert_eq!(outbox_rows(&app.db).await.len(), 40);
-    let workers: Vec<Notifier> = (0..4).map(|_| notifier(&app)).collect();
+    let workers: Vec<Notifier> = (0..4).map(|_| app.notifier()).collect();
     let now = Utc::now();
     let claims = futures::future::join_all(
         workers
@@ -1056,7 +1024,7 @@ async fn the_consumer_waits_for_events_still_being_committed() {
         return; // SQLite has one writer: ids commit in order
     }
     let a = org(&app.db, "a", "A").await;
-    let consumer = notifier(&app);
+    let consumer = app.notifier();
     let mut gaps = pactum::notify::outbox::GapWatch::default();
 
     let slow = app.db.begin().await.unwrap();

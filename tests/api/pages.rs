@@ -4,7 +4,12 @@
 //! that does not exist, in the reader's language, with caching headers.
 
 use entities::enums::{DocumentKind, MemberRole, OrganizationKind, Visibility};
-use pactum_tests::{TestApp, accounts::member_session, fixtures, global_id};
+use pactum_tests::{
+    TestApp,
+    accounts::member_session,
+    fixtures, global_id,
+    mail::{hrefs, html_escaped},
+};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -29,25 +34,6 @@ async fn open(app: &TestApp, path: &str, extra: &[(&str, &str)]) -> Page {
         headers,
         body,
     }
-}
-
-/// The text `title` takes in HTML (the templates escape every value).
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
-        .replace('/', "&#x2f;")
-}
-
-/// The `href`s of `body`, entities decoded as a browser would.
-fn links(body: &str) -> Vec<String> {
-    body.split("href=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .map(|href| href.replace("&#x2f;", "/").replace("&amp;", "&"))
-        .collect()
 }
 
 /// The first record of `list` the public sees, as `{ id title }` (or
@@ -84,7 +70,8 @@ async fn the_public_browses_every_kind_of_public_record_and_its_graphql_twin() {
         );
         assert!(page.body.contains("<html lang=\"ro\">"));
         assert!(
-            page.body.contains(&format!("<h1>{}</h1>", html(&title))),
+            page.body
+                .contains(&format!("<h1>{}</h1>", html_escaped(&title))),
             "{path} page shows {title}: {}",
             page.body
         );
@@ -92,7 +79,7 @@ async fn the_public_browses_every_kind_of_public_record_and_its_graphql_twin() {
 
         // The page names the query that returns its data; it returns the
         // same record.
-        let graphql = links(&page.body)
+        let graphql = hrefs(&page.body)
             .into_iter()
             .find(|href| href.contains("/graphql?query="))
             .expect("a link to the page's query");
@@ -122,7 +109,7 @@ async fn pages_link_to_each_other_and_every_link_opens() {
     let app = TestApp::with_demo().await;
     let (id, _) = first_public(&app, "agreements", "title").await;
     let page = open(&app, &format!("/agreements/{id}"), &[]).await;
-    let links: Vec<String> = links(&page.body)
+    let links: Vec<String> = hrefs(&page.body)
         .into_iter()
         .filter(|href| {
             ["/organizations/", "/documents/", "/activities/"]
@@ -432,14 +419,14 @@ async fn the_front_page_shows_the_figures_the_latest_records_and_searches() {
     );
     assert!(home.body.contains("role=\"search\""));
     let (_, latest) = first_public(&app, "agreements", "title").await;
-    assert!(home.body.contains(&html(&latest)));
+    assert!(home.body.contains(&html_escaped(&latest)));
 
     // A search runs the root search as the reader, with snippets, and
     // every hit opens its page.
     let found = open(&app, "/?q=avertizori", &[]).await;
     assert_eq!(found.status, StatusCode::OK);
     assert!(found.body.contains("<mark>"), "{}", found.body);
-    let hits: Vec<String> = links(&found.body)
+    let hits: Vec<String> = hrefs(&found.body)
         .into_iter()
         .filter(|l| {
             [

@@ -39,7 +39,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("activities", "Activități", "Activities"),
     ("agreements", "Acorduri", "Agreements"),
     ("agreement", "Acord", "Agreement"),
-    ("none", "Niciunul.", "None."),
+    ("none", "Nu există deocamdată.", "None yet."),
     ("owner", "Publicat de", "Published by"),
     ("published_on", "Data publicării", "Published on"),
     (

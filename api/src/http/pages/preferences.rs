@@ -38,32 +38,29 @@ pub struct SettingsQuery {
     saved: Option<String>,
 }
 
-/// Whose settings these are.
-enum Owner {
-    /// A person, and the token that named them (if it was a token).
-    Person(i64, Option<String>),
-    /// A token was given and is not genuine.
-    BadLink,
-    /// Nobody: no token, no session.
-    Nobody,
-}
-
+/// Whose settings these are: the person a genuine token names, else the
+/// signed-in person; otherwise the page that says why not (a forged or
+/// stale link, or nobody to ask for).
 async fn owner(
     state: &AppState,
     gate: &Gate,
     headers: &HeaderMap,
     token: Option<&str>,
-) -> Result<Owner, Response> {
+    switch: Option<&str>,
+) -> Result<(i64, Option<String>), Response> {
+    let refuse = |status, key| message(state, headers, switch, status, key, true);
     if let Some(token) = token.filter(|t| !t.is_empty()) {
-        return Ok(match state.notify_key.verify_settings(token) {
-            Some(user) => Owner::Person(user, Some(token.to_owned())),
-            None => Owner::BadLink,
-        });
+        return match state.notify_key.verify_settings(token) {
+            Some(user) => Ok((user, Some(token.to_owned()))),
+            None => Err(refuse(StatusCode::BAD_REQUEST, "invalid_link")),
+        };
     }
-    Ok(match reader(gate, headers).await? {
-        Actor::User(user) => Owner::Person(user.user_id, None),
-        Actor::Anonymous | Actor::Token(_) => Owner::Nobody,
-    })
+    match reader(gate, headers).await? {
+        Actor::User(user) => Ok((user.user_id, None)),
+        Actor::Anonymous | Actor::Token(_) => {
+            Err(refuse(StatusCode::UNAUTHORIZED, "sign_in_needed"))
+        }
+    }
 }
 
 fn message(
@@ -110,30 +107,11 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Response {
     let switch = query.lang.as_deref();
-    let (user_id, token) = match owner(&state, &gate, &headers, query.token.as_deref()).await {
-        Ok(Owner::Person(user, token)) => (user, token),
-        Ok(Owner::BadLink) => {
-            return message(
-                &state,
-                &headers,
-                switch,
-                StatusCode::BAD_REQUEST,
-                "invalid_link",
-                true,
-            );
-        }
-        Ok(Owner::Nobody) => {
-            return message(
-                &state,
-                &headers,
-                switch,
-                StatusCode::UNAUTHORIZED,
-                "sign_in_needed",
-                true,
-            );
-        }
-        Err(response) => return response,
-    };
+    let (user_id, token) =
+        match owner(&state, &gate, &headers, query.token.as_deref(), switch).await {
+            Ok(person) => person,
+            Err(response) => return response,
+        };
     let preferences = match alerts::preferences_of(&state.db, user_id).await {
         Ok(preferences) => preferences,
         Err(err) => {
@@ -200,28 +178,8 @@ pub async fn save(
         .iter()
         .find(|(n, _)| n == "token")
         .map(|(_, v)| v.as_str());
-    let (user_id, token) = match owner(&state, &gate, &headers, token).await {
-        Ok(Owner::Person(user, token)) => (user, token),
-        Ok(Owner::BadLink) => {
-            return message(
-                &state,
-                &headers,
-                switch,
-                StatusCode::BAD_REQUEST,
-                "invalid_link",
-                true,
-            );
-        }
-        Ok(Owner::Nobody) => {
-            return message(
-                &state,
-                &headers,
-                switch,
-                StatusCode::UNAUTHORIZED,
-                "sign_in_needed",
-                true,
-            );
-        }
+    let (user_id, token) = match owner(&state, &gate, &headers, token, switch).await {
+        Ok(person) => person,
         Err(response) => return response,
     };
     let Some(changes) = choices(&fields) else {
