@@ -784,6 +784,33 @@ async fn a_server_that_is_down_at_first_gets_the_mail_once_it_is_up() {
 }
 
 #[tokio::test]
+async fn a_pooled_connection_the_server_dropped_is_replaced_at_once() {
+    let sink = SmtpSink::start().await;
+    let port = sink.port;
+    let app = TestApp::spawn_with(|c| use_sink(c, port)).await;
+    let a = org(&app.db, "a", "A").await;
+    invite_directly(&app.db, a, "first@example.ro").await;
+    assert_eq!(sink.wait_for(1, WAIT).await.len(), 1);
+    // The server goes away with the worker's connection still pooled, and
+    // another one starts on the same port.
+    drop(sink);
+    let sink = SmtpSink::start_with(Faults {
+        port,
+        ..Faults::default()
+    })
+    .await;
+    invite_directly(&app.db, a, "second@example.ro").await;
+    let mails = sink.wait_for(1, WAIT).await;
+    assert_eq!(mails[0]["rcpt_tos"][0], "second@example.ro");
+    let rows = wait_outbox(&app.db, "both SENT", |rows| {
+        rows.len() == 2 && rows.iter().all(|r| r.status == OutboxStatus::Sent)
+    })
+    .await;
+    // On a fresh connection within the same attempt, not after a backoff.
+    assert_eq!(rows[1].attempts, 1, "{rows:#?}");
+}
+
+#[tokio::test]
 async fn a_4xx_is_retried_and_a_5xx_fails_at_once() {
     let sink = SmtpSink::start_with(Faults {
         fail_first: 2,

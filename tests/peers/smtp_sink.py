@@ -9,6 +9,9 @@ Faults, for the retry tests:
   --fail-first N      answer the first N DATA commands with --fail-code (451)
   --reject PREFIX     answer RCPT TO for addresses starting with PREFIX with 550
   --delay-ms D        wait D ms before accepting each message
+For the benchmark:
+  --count-only        print only the envelope and size of each message (no
+                      MIME parsing), so the sink is not what is measured
 It exits when its stdin closes, so it never outlives the test that runs it.
 """
 
@@ -42,6 +45,10 @@ class Handler:
         if self.args.delay_ms:
             await asyncio.sleep(self.args.delay_ms / 1000)
         raw = envelope.original_content or envelope.content
+        if self.args.count_only:
+            sys.stdout.write(json.dumps({"rcpt_tos": envelope.rcpt_tos, "bytes": len(raw)}) + "\n")
+            sys.stdout.flush()
+            return "250 2.0.0 OK: queued"
         msg = email.message_from_bytes(raw, policy=policy.default)
         text = msg.get_body(("plain",))
         html = msg.get_body(("html",))
@@ -75,6 +82,7 @@ async def main():
     parser.add_argument("--fail-code", type=int, default=451)
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--count-only", action="store_true")
     args = parser.parse_args()
     handler = Handler(args)
     loop = asyncio.get_running_loop()

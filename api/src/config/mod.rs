@@ -196,10 +196,13 @@ pub struct Config {
     /// `PACTUM_SMTP_PASSWORD`.
     #[serde(skip_serializing)]
     pub smtp_password: Secret,
-    /// `PACTUM_SMTP_POOL_SIZE`: SMTP connections kept open and used at once
-    /// (lettre 0.11 leaves Nagle on, so one connection manages about 20
-    /// mails a second: throughput comes from several; see bench/alerts).
+    /// `PACTUM_SMTP_POOL_SIZE`: SMTP connections kept open and used at once.
     pub smtp_pool_size: u32,
+    /// `PACTUM_SMTP_TCP_NODELAY`: `TCP_NODELAY` on SMTP sockets. On by
+    /// default: with Nagle's algorithm one connection manages about 20
+    /// mails a second (`notify::smtp`); off only to measure what it buys
+    /// (`bench/alerts --nodelay "on off"`).
+    pub smtp_tcp_nodelay: bool,
     /// `PACTUM_SMTP_TIMEOUT_SECS`: per SMTP command.
     pub smtp_timeout_secs: u64,
     /// `PACTUM_LINKS_BASE_URL`: where the record links of alert mails lead,
@@ -460,6 +463,7 @@ impl Default for Config {
             smtp_username: String::new(),
             smtp_password: Secret::default(),
             smtp_pool_size: 8,
+            smtp_tcp_nodelay: true,
             smtp_timeout_secs: 30,
             unsubscribe_secret: Secret::default(),
             max_tokens: 5_000,

@@ -23,6 +23,7 @@
 pub mod digests;
 pub mod headers;
 pub mod outbox;
+pub mod smtp;
 pub mod templates;
 pub mod transport;
 pub mod unsubscribe;

@@ -1,28 +1,26 @@
-//! Where mail goes: an SMTP server through lettre's pooled async transport
-//! (plain, STARTTLS or implicit TLS, optional authentication), or, when no
+//! Where mail goes: an SMTP server through a pool of our own connections
+//! that lettre speaks SMTP on (`notify::smtp`: plain, STARTTLS or implicit
+//! TLS, optional authentication, `TCP_NODELAY`), or, when no
 //! SMTP host is configured, `.eml` files in `{data_dir}/mail` so the default
 //! run needs nothing else. Failures are sorted into transient (retry later:
 //! connection trouble, timeouts, 4xx) and permanent (5xx, a malformed
 //! message).
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    transport::smtp::{
-        PoolConfig,
-        authentication::Credentials,
-        client::{Tls, TlsParameters},
-    },
+    AsyncFileTransport, AsyncTransport, Message, Tokio1Executor,
+    transport::smtp::{authentication::Credentials, client::TlsParameters},
 };
 
+use super::smtp::{Encryption, SmtpPool, SmtpServer};
 use crate::config::{Config, SmtpTls};
 
 /// A configured mail transport.
 #[derive(Clone)]
 pub enum Mailer {
     /// An SMTP server.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpPool>),
     /// A directory of `.eml` files.
     Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
 }
@@ -67,45 +65,40 @@ impl Mailer {
             return Ok(Self::Files(AsyncFileTransport::new(&dir), dir));
         }
         let host = config.smtp_host.clone();
-        let (tls, default_port) = match config.smtp_tls {
-            SmtpTls::None => (Tls::None, 25),
-            SmtpTls::Starttls => (Tls::Required(TlsParameters::new(host.clone())?), 587),
-            SmtpTls::Tls => (Tls::Wrapper(TlsParameters::new(host.clone())?), 465),
+        let (encryption, default_port) = match config.smtp_tls {
+            SmtpTls::None => (Encryption::None, 25),
+            SmtpTls::Starttls => (Encryption::Starttls(TlsParameters::new(host.clone())?), 587),
+            SmtpTls::Tls => (Encryption::Implicit(TlsParameters::new(host.clone())?), 465),
         };
         let port = if config.smtp_port == 0 {
             default_port
         } else {
             config.smtp_port
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
-            .tls(tls)
-            .timeout(Some(Duration::from_secs(config.smtp_timeout_secs)))
-            .pool_config(
-                PoolConfig::new()
-                    .max_size(config.smtp_pool_size)
-                    .idle_timeout(Duration::from_secs(60)),
-            );
-        if !config.smtp_username.is_empty() {
-            builder = builder.credentials(Credentials::new(
+        let credentials = (!config.smtp_username.is_empty()).then(|| {
+            Credentials::new(
                 config.smtp_username.clone(),
                 secrecy::ExposeSecret::expose_secret(&config.smtp_password).to_owned(),
-            ));
-        }
-        Ok(Self::Smtp(builder.build()))
+            )
+        });
+        let server = SmtpServer {
+            host,
+            port,
+            encryption,
+            credentials,
+            timeout: Duration::from_secs(config.smtp_timeout_secs),
+            nodelay: config.smtp_tcp_nodelay,
+        };
+        Ok(Self::Smtp(Arc::new(SmtpPool::new(
+            server,
+            config.smtp_pool_size,
+        ))))
     }
 
     /// Sends one message.
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|err| {
-                let text = err.to_string();
-                if err.is_permanent() || err.is_client() {
-                    SendError::Permanent(text)
-                } else {
-                    SendError::Transient(text)
-                }
-            }),
+            Self::Smtp(pool) => pool.send(&message).await,
             Self::Files(files, _) => files
                 .send(message)
                 .await
