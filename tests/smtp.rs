@@ -31,12 +31,17 @@ pub struct Faults {
     pub reject: Vec<String>,
     /// Wait this long before accepting each message.
     pub delay_ms: u64,
+    /// TLS: `starttls` (required) or `implicit`, with a certificate from a
+    /// fresh test CA (its PEM in [`SmtpSink::ca`]).
+    pub tls: Option<&'static str>,
 }
 
 /// A running SMTP sink; killed when dropped.
 pub struct SmtpSink {
     /// The port it listens on (127.0.0.1).
     pub port: u16,
+    /// The CA certificate (PEM file) a client must trust, for a TLS sink.
+    pub ca: Option<PathBuf>,
     received: Arc<Mutex<Vec<Value>>>,
     _child: Child,
 }
@@ -88,6 +93,13 @@ impl SmtpSink {
         for prefix in &faults.reject {
             command.arg("--reject").arg(prefix);
         }
+        let ca = faults.tls.map(|mode| {
+            let dir = std::env::temp_dir().join("pactum-tests");
+            std::fs::create_dir_all(&dir).expect("a temp directory");
+            let ca = dir.join(format!("smtp-ca-{}.pem", uuid::Uuid::new_v4().simple()));
+            command.arg("--tls").arg(mode).arg("--ca-out").arg(&ca);
+            ca
+        });
         let mut child = command.spawn().expect("the SMTP sink starts");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout piped")).lines();
         let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
@@ -108,6 +120,7 @@ impl SmtpSink {
         });
         Self {
             port,
+            ca,
             received,
             _child: child,
         }

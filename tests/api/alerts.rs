@@ -16,6 +16,7 @@ use entities::{
     invitation, outbox,
 };
 use pactum::{
+    config::SmtpTls,
     domain::events::{self, Event},
     notify::{Notifier, digests},
 };
@@ -808,6 +809,59 @@ async fn a_pooled_connection_the_server_dropped_is_replaced_at_once() {
     .await;
     // On a fresh connection within the same attempt, not after a backoff.
     assert_eq!(rows[1].attempts, 1, "{rows:#?}");
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_and_implicit_tls_to_a_relay_with_a_private_ca() {
+    for (mode, tls) in [("starttls", SmtpTls::Starttls), ("implicit", SmtpTls::Tls)] {
+        let sink = SmtpSink::start_with(Faults {
+            tls: Some(mode),
+            ..Faults::default()
+        })
+        .await;
+        let ca = sink.ca.clone().unwrap();
+        let app = TestApp::spawn_with(|c| {
+            use_sink(c, sink.port);
+            c.smtp_tls = tls;
+            c.smtp_tls_root_certificate = ca.display().to_string();
+        })
+        .await;
+        let a = org(&app.db, "a", "A").await;
+        invite_directly(&app.db, a, "tls@example.ro").await;
+        let mails = sink.wait_for(1, WAIT).await;
+        assert_eq!(mails.len(), 1, "{mode}");
+        assert_eq!(mails[0]["tls"], true, "{mode}: the mail came encrypted");
+        assert_eq!(mails[0]["rcpt_tos"][0], "tls@example.ro");
+    }
+}
+
+#[tokio::test]
+async fn a_relay_whose_certificate_is_not_trusted_gets_nothing() {
+    let sink = SmtpSink::start_with(Faults {
+        tls: Some("starttls"),
+        ..Faults::default()
+    })
+    .await;
+    let app = TestApp::spawn_with(|c| {
+        use_sink(c, sink.port);
+        c.smtp_tls = SmtpTls::Starttls;
+    })
+    .await;
+    let a = org(&app.db, "a", "A").await;
+    invite_directly(&app.db, a, "secret@example.ro").await;
+    let rows = wait_outbox(&app.db, "a failed attempt", |rows| {
+        rows.first().is_some_and(|r| r.last_error.is_some())
+    })
+    .await;
+    assert_eq!(rows[0].status, OutboxStatus::Pending, "{rows:#?}");
+    assert!(
+        rows[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.to_lowercase().contains("certificate")),
+        "{rows:#?}"
+    );
+    assert_eq!(sink.count(), 0);
 }
 
 #[tokio::test]

@@ -9,6 +9,11 @@ Faults, for the retry tests:
   --fail-first N      answer the first N DATA commands with --fail-code (451)
   --reject PREFIX     answer RCPT TO for addresses starting with PREFIX with 550
   --delay-ms D        wait D ms before accepting each message
+TLS, with a certificate for 127.0.0.1 from a fresh test CA (PyPI trustme):
+  --tls MODE          starttls (required before MAIL) or implicit (TLS from
+                      the first byte); the CA's PEM goes to --ca-out
+  --ca-out FILE       where to write the CA certificate the client must trust
+Each message's line then says "tls": true when it came over TLS.
 For the benchmark:
   --count-only        print only the envelope and size of each message (no
                       MIME parsing), so the sink is not what is measured
@@ -20,6 +25,7 @@ import asyncio
 import email
 import json
 import os
+import ssl
 import sys
 import threading
 from email import policy
@@ -53,6 +59,7 @@ class Handler:
         text = msg.get_body(("plain",))
         html = msg.get_body(("html",))
         record = {
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "headers": {k.lower(): str(v) for k, v in msg.items()},
@@ -83,13 +90,31 @@ async def main():
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--count-only", action="store_true")
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--ca-out")
     args = parser.parse_args()
     handler = Handler(args)
+    context = None
+    if args.tls:
+        import trustme
+
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(args.ca_out)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    starttls = args.tls == "starttls"
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="sink.test", data_size_limit=0),
+        lambda: SMTP(
+            handler,
+            hostname="sink.test",
+            data_size_limit=0,
+            tls_context=context if starttls else None,
+            require_starttls=starttls,
+        ),
         "127.0.0.1",
         args.port,
+        ssl=context if args.tls == "implicit" else None,
     )
     port = server.sockets[0].getsockname()[1]
     sys.stdout.write(json.dumps({"port": port}) + "\n")

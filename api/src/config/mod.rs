@@ -191,6 +191,10 @@ pub struct Config {
     pub smtp_port: u16,
     /// `PACTUM_SMTP_TLS`: `none`, `starttls` (required) or `tls` (implicit).
     pub smtp_tls: SmtpTls,
+    /// `PACTUM_SMTP_TLS_ROOT_CERTIFICATE`: a PEM file of a CA to trust for
+    /// the SMTP server besides the public roots (an internal relay); empty:
+    /// the public roots only.
+    pub smtp_tls_root_certificate: String,
     /// `PACTUM_SMTP_USERNAME`: empty: no authentication.
     pub smtp_username: String,
     /// `PACTUM_SMTP_PASSWORD`.
@@ -460,6 +464,7 @@ impl Default for Config {
             smtp_host: String::new(),
             smtp_port: 0,
             smtp_tls: SmtpTls::Starttls,
+            smtp_tls_root_certificate: String::new(),
             smtp_username: String::new(),
             smtp_password: Secret::default(),
             smtp_pool_size: 8,

@@ -10,7 +10,10 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use lettre::{
     AsyncFileTransport, AsyncTransport, Message, Tokio1Executor,
-    transport::smtp::{authentication::Credentials, client::TlsParameters},
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Certificate, TlsParameters},
+    },
 };
 
 use super::smtp::{Encryption, SmtpPool, SmtpServer};
@@ -51,9 +54,38 @@ pub enum MailerError {
     /// The TLS parameters are invalid (e.g. the host name).
     #[error("SMTP TLS set-up: {0}")]
     Tls(#[from] lettre::transport::smtp::Error),
+    /// `smtp_tls_root_certificate` could not be read.
+    #[error("SMTP root certificate {path}: {reason}")]
+    RootCertificate {
+        /// The configured file.
+        path: String,
+        /// Why it could not be read.
+        reason: String,
+    },
     /// The mail directory could not be made.
     #[error("mail directory: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// The SMTP server's name to check its certificate against, and the
+/// roots to trust: the public ones, plus the configured CA if any.
+fn tls_parameters(config: &Config) -> Result<TlsParameters, MailerError> {
+    let mut builder = TlsParameters::builder(config.smtp_host.clone());
+    let path = &config.smtp_tls_root_certificate;
+    if !path.is_empty() {
+        let refused = |reason: String| MailerError::RootCertificate {
+            path: path.clone(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|err| refused(err.to_string()))?;
+        // lettre reads a file without any certificate as an empty list.
+        if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(refused("no PEM certificate in it".into()));
+        }
+        let certificate = Certificate::from_pem(&pem).map_err(|err| refused(err.to_string()))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    Ok(builder.build()?)
 }
 
 impl Mailer {
@@ -67,8 +99,8 @@ impl Mailer {
         let host = config.smtp_host.clone();
         let (encryption, default_port) = match config.smtp_tls {
             SmtpTls::None => (Encryption::None, 25),
-            SmtpTls::Starttls => (Encryption::Starttls(TlsParameters::new(host.clone())?), 587),
-            SmtpTls::Tls => (Encryption::Implicit(TlsParameters::new(host.clone())?), 465),
+            SmtpTls::Starttls => (Encryption::Starttls(tls_parameters(config)?), 587),
+            SmtpTls::Tls => (Encryption::Implicit(tls_parameters(config)?), 465),
         };
         let port = if config.smtp_port == 0 {
             default_port
@@ -105,5 +137,36 @@ impl Mailer {
                 .map(|_| ())
                 .map_err(|err| SendError::Transient(err.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_root(path: &str) -> Config {
+        Config {
+            smtp_host: "smtp.example.ro".into(),
+            smtp_tls_root_certificate: path.into(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn a_root_certificate_that_cannot_be_read_stops_the_start_naming_the_file() {
+        let missing = with_root("/nonexistent/ca.pem");
+        assert!(matches!(
+            tls_parameters(&missing),
+            Err(MailerError::RootCertificate { path, .. }) if path == "/nonexistent/ca.pem"
+        ));
+        let garbage = std::env::temp_dir().join(format!("not-a-ca-{}.pem", std::process::id()));
+        assert!(std::fs::write(&garbage, "not a certificate").is_ok());
+        let path = garbage.display().to_string();
+        assert!(matches!(
+            tls_parameters(&with_root(&path)),
+            Err(MailerError::RootCertificate { .. })
+        ));
+        let _ = std::fs::remove_file(garbage);
+        assert!(tls_parameters(&with_root("")).is_ok());
     }
 }
