@@ -45,8 +45,8 @@ use std::{collections::HashMap, fmt::Write};
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryTrait, Select,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryTrait, Select, TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, LikeExpr},
 };
 
@@ -73,6 +73,25 @@ pub async fn lock_row<E: EntityTrait, C: ConnectionTrait>(
         return Err(error::DomainError::NotFound { entity });
     }
     Ok(())
+}
+
+/// Opens a transaction that is going to write: every mutation ([`write::Write`])
+/// and every job that reads and then writes in one transaction.
+///
+/// SQLite has one writer. A transaction that reads first and writes later
+/// fails at once with SQLITE_BUSY_SNAPSHOT (no busy timeout helps) when
+/// another writer committed in between: two registrations racing for one
+/// slug, the daily job racing the alert consumer. Taking the write lock
+/// first, with a write that changes nothing, makes it wait its turn instead
+/// and then read what the other committed. SQLite serialized the writes
+/// anyway; PostgreSQL is unchanged.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared("UPDATE audit_chains SET chain_id = chain_id WHERE 0")
+            .await?;
+    }
+    Ok(txn)
 }
 
 /// A stored enum's name as users see it written (`PROPOSED`, `COMPLETED`).

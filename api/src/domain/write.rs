@@ -54,17 +54,7 @@ where
     where
         C: TransactionTrait<Transaction = T>,
     {
-        let txn = db.begin().await?;
-        if txn.get_database_backend() == DbBackend::Sqlite {
-            // SQLite has one writer. A transaction that reads first and
-            // writes later fails at once with SQLITE_BUSY_SNAPSHOT (no busy
-            // timeout helps) when another writer committed in between, as
-            // when two registrations race for one slug. Taking the write
-            // lock first (a write that changes nothing) makes it wait its
-            // turn instead, and then read what the other committed.
-            txn.execute_unprepared("UPDATE audit_chains SET chain_id = chain_id WHERE 0")
-                .await?;
-        }
+        let txn = super::begin_write(db).await?;
         Ok(Self {
             txn,
             author,

@@ -15,8 +15,7 @@ use entities::{
 };
 use minijinja::context;
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 
 use super::{
@@ -37,7 +36,7 @@ pub async fn run_daily(notifier: &Notifier, now: DateTime<Utc>) -> DomainResult<
 pub async fn expiry_reminders(notifier: &Notifier, now: DateTime<Utc>) -> DomainResult<usize> {
     let today = now.date_naive();
     let now = Utc::now().trunc_subsecs(6);
-    let txn = notifier.db.begin().await?;
+    let txn = crate::domain::begin_write(&notifier.db).await?;
     let due = alerts::expiring_alerts(&txn, today).await?;
     for (alert, threshold) in &due {
         let id = match &alert.record {
@@ -108,7 +107,7 @@ async fn digest_for(
     cutoff: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
-    let txn = notifier.db.begin().await?;
+    let txn = crate::domain::begin_write(&notifier.db).await?;
     let items = outbox::Entity::find()
         .filter(outbox::Column::UserId.eq(user_id))
         .filter(outbox::Column::Status.eq(OutboxStatus::Held))

@@ -24,7 +24,7 @@ use entities::{
 use minijinja::{Value, context};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
     sea_query::{Expr, OnConflict},
 };
 
@@ -55,7 +55,7 @@ pub struct GapWatch {
 #[tracing::instrument(skip_all)]
 pub async fn consume_batch(notifier: &Notifier, gaps: &mut GapWatch) -> DomainResult<usize> {
     let config = &notifier.config;
-    let txn = notifier.db.begin().await?;
+    let txn = crate::domain::begin_write(&notifier.db).await?;
     // The write lock on the cursor row (PostgreSQL row lock; SQLite's
     // single writer) makes concurrent consumers take turns.
     notification_cursor::Entity::update_many()

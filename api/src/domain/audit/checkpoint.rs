@@ -58,7 +58,7 @@ pub async fn checkpoint<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> DomainResult<Option<Checkpoint>> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let backend = db.get_database_backend();
     // Checkpoints are taken one at a time: a write first locks the newest
     // (and on SQLite takes the write lock before anything is read).

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use entities::{document_text, document_version, enums::TextStatus};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 
@@ -77,7 +77,7 @@ pub async fn record(
         Extraction::Unsupported => (TextStatus::Unsupported, None, None),
         Extraction::Failed(reason) => (TextStatus::Failed, Some(reason), None),
     };
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let moved = document_version::Entity::update_many()
         .col_expr(document_version::Column::TextStatus, Expr::value(status))
         .col_expr(document_version::Column::TextFailure, Expr::value(failure))

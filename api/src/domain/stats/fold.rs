@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, FromQueryResult, Statement,
-    TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
 };
 
@@ -70,7 +69,7 @@ pub async fn fold(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResult<u
     if waiting.is_none() {
         return Ok(0);
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     lock(&txn, now).await?;
     let claimed = Claimed::find_by_statement(statement(
         &txn,
@@ -231,7 +230,7 @@ pub struct Rebuilt {
 /// Recomputes every maintained figure from the records, in one
 /// transaction: repairs aggregates however they went wrong.
 pub async fn rebuild(db: &DatabaseConnection, now: DateTime<Utc>) -> DomainResult<Rebuilt> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     lock(&txn, now).await?;
     for table in ["stats_changes", "stats_contributions", "stats_counts"] {
         txn.execute_raw(statement(&txn, format!("DELETE FROM {table}")))
