@@ -89,6 +89,9 @@ impl TestApp {
             // The stats tests fold at moments of their choosing (and one
             // runs the job); elsewhere reads correct for unfolded changes.
             stats_fold_interval_milliseconds: 0,
+            // Its polling would add to the statement counts too: the change
+            // feed tests turn it on.
+            change_horizon_interval_milliseconds: 0,
             // Off like the fold: its polling would add to the statement
             // counts; the tests of search inside files turn it on.
             text_extraction_interval_milliseconds: 0,

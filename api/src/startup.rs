@@ -14,6 +14,7 @@ use crate::{
     jobs::{
         Jobs, Pace, STOP_GRACE,
         audit_checkpoint::AuditCheckpoint,
+        change_horizon::ChangeHorizon,
         expiry::AgreementExpiry,
         housekeeping::{Housekeeping, Schedule},
         stats_fold::StatsFold,
@@ -160,7 +161,8 @@ impl Application {
     /// `stats_fold_interval_milliseconds` when idle, unless 0), the text
     /// extraction of uploads (pausing `text_extraction_interval_milliseconds`
     /// when idle, unless 0), housekeeping (every `purge_interval_seconds`, unless 0), the
-    /// budget sweeper, and the alert consumer, mail worker and daily jobs
+    /// budget sweeper, the change feed's horizon (pausing
+    /// `change_horizon_interval_milliseconds` when idle, unless 0), and the alert consumer, mail worker and daily jobs
     /// unless `notify_enabled` is off. All stop with the server the same
     /// way: told, then awaited while they finish their round.
     pub async fn run_until_stopped(
@@ -202,6 +204,12 @@ impl Application {
             background.spawn(schedule.pace(), job);
         }
         background.spawn(BudgetSweeper::PACE, BudgetSweeper(self.budgets));
+        if self.config.change_horizon_interval_milliseconds > 0 {
+            let pause = Duration::from_millis(self.config.change_horizon_interval_milliseconds);
+            let grace = Duration::from_secs(self.config.notify_gap_grace_secs);
+            let job = ChangeHorizon::new(self.db.clone(), grace);
+            background.spawn(Pace::Drain(pause), job);
+        }
         if let Some(notifier) = self.notifier {
             notifier.spawn(&mut background);
         }

@@ -1059,7 +1059,7 @@ async fn concurrent_workers_never_claim_the_same_row() {
     for i in 0..40 {
         invite_directly(&app.db, a, &format!("p{i}@example.ro")).await;
     }
-    let mut gaps = pactum::notify::outbox::GapWatch::default();
+    let mut gaps = pactum::domain::events::GapWatch::default();
     while pactum::notify::outbox::consume_batch(&consumer, &mut gaps)
         .await
         .unwrap()
@@ -1106,7 +1106,7 @@ async fn the_consumer_waits_for_events_still_being_committed() {
     }
     let a = org(&app.db, "a", "A").await;
     let consumer = app.notifier();
-    let mut gaps = pactum::notify::outbox::GapWatch::default();
+    let mut gaps = pactum::domain::events::GapWatch::default();
 
     let slow = app.db.begin().await.unwrap();
     invite_directly_in(&slow, a, "slow@example.ro").await;

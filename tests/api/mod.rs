@@ -7,6 +7,7 @@ mod alert_settings;
 mod alerts;
 mod audit;
 mod browser;
+mod changes;
 mod credentials;
 mod dashboard_figures;
 mod demo;

@@ -116,6 +116,12 @@ pub struct Config {
     /// on this node. Reads are exact either way; unfolded changes make them
     /// slower.
     pub stats_fold_interval_milliseconds: u64,
+    /// `PACTUM_CHANGE_HORIZON_INTERVAL_MILLISECONDS`: how long the job that
+    /// moves the change feed's horizon over newly committed events pauses
+    /// once it finds none; 0 turns it off on this node (the feed then
+    /// serves what other nodes' jobs let through). A missing event id is
+    /// waited for `notify_gap_grace_secs`, as by the alert consumer.
+    pub change_horizon_interval_milliseconds: u64,
     /// `PACTUM_TEXT_EXTRACTION_INTERVAL_MILLISECONDS`: how long the job that
     /// reads uploaded files' text for search pauses once no file waits (it
     /// reads back to back while some do); 0 turns it off on this node.
@@ -434,6 +440,7 @@ impl Default for Config {
             expiry_interval_seconds: 3600,
             audit_checkpoint_interval_seconds: 600,
             stats_fold_interval_milliseconds: 500,
+            change_horizon_interval_milliseconds: 250,
             text_extraction_interval_milliseconds: 1000,
             open_data_license_name: "OGL-ROU-1.0".into(),
             open_data_license_title:

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod calendar;
+pub mod changes;
 pub mod derived_values;
 pub mod documents;
 pub mod error;

@@ -283,3 +283,37 @@ mirror_enum! {
         Failed,
     }
 }
+
+mirror_enum! {
+    /// What happened to a record: the kinds of the change feed's entries.
+    EventKind => EventKind {
+        /// An agreement was sent to its parties.
+        AgreementProposed,
+        /// A party signed.
+        AgreementSigned,
+        /// The last party signed: the agreement is in force.
+        AgreementActivated,
+        /// A party declined.
+        AgreementDeclined,
+        /// The initiator withdrew it before activation.
+        AgreementWithdrawn,
+        /// A party ended it early.
+        AgreementTerminated,
+        /// It passed its end date.
+        AgreementExpired,
+        /// A document was shared (created or made more visible).
+        DocumentPublished,
+        /// A new version of a document was uploaded.
+        DocumentVersionAdded,
+        /// An activity was planned.
+        ActivityScheduled,
+        /// A planned activity changed (dates, place, ...).
+        ActivityChanged,
+        /// An activity was cancelled.
+        ActivityCancelled,
+        /// An activity took place and was recorded as completed.
+        ActivityCompleted,
+        /// Someone was invited to join an organization.
+        MemberInvited,
+    }
+}

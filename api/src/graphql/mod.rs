@@ -11,6 +11,7 @@ pub mod activities;
 pub mod agreement_mutations;
 pub mod agreements;
 pub mod audit;
+pub mod changes;
 pub mod connection;
 pub mod context;
 pub mod cost;
@@ -56,6 +57,7 @@ pub struct Query(
     stats::StatsQuery,
     search::SearchQueryRoot,
     accounts::AccountQuery,
+    changes::ChangeQuery,
 );
 
 /// The root mutation: every area's mutations merged.

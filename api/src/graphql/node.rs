@@ -43,7 +43,9 @@ pub fn found<M, T>(
     loaded.map(wrap).map(Some).ok_or(ApiError::NotFound(entity))
 }
 
-async fn fetch(state: &RequestState, kind: NodeKind, id: i64) -> ApiResult<Option<Node>> {
+/// The record `kind` `id` as `node(id:)` gives it: none when it does not
+/// exist or the caller may not see it.
+pub async fn fetch(state: &RequestState, kind: NodeKind, id: i64) -> ApiResult<Option<Node>> {
     let l = &state.loaders;
     Ok(match kind {
         NodeKind::Organization => l

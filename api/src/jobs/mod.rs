@@ -6,13 +6,15 @@
 //! it is sending, the expiry job the agreement it is expiring). A failed
 //! round is logged and the next one runs on schedule.
 //!
-//! The jobs: agreement expiry ([`expiry`]), the dashboard figures' fold
+//! The jobs: agreement expiry ([`expiry`]), the change feed's horizon
+//! ([`change_horizon`]), the dashboard figures' fold
 //! ([`stats_fold`]), the text of uploads ([`text_extraction`]), audit checkpoints ([`audit_checkpoint`]), housekeeping
 //! ([`housekeeping`]), the budget sweeper ([`crate::ratelimit`]), and the
 //! alert consumer, the mail worker and the daily alerts
 //! ([`crate::notify`]); later webhooks deliver the same way.
 
 pub mod audit_checkpoint;
+pub mod change_horizon;
 pub mod expiry;
 pub mod housekeeping;
 pub mod stats_fold;

@@ -36,6 +36,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Config,
+    domain::events::GapWatch,
     jobs::{Job, Jobs, Pace},
     metrics::Metrics,
 };
@@ -113,7 +114,7 @@ impl Notifier {
             Pace::Drain(poll),
             AlertConsumer {
                 notifier: self.clone(),
-                gaps: outbox::GapWatch::default(),
+                gaps: GapWatch::default(),
             },
         );
         jobs.spawn(Pace::Drain(poll), MailWorker(self.clone()));
@@ -124,7 +125,7 @@ impl Notifier {
 /// Turns domain events into outbox rows ([`outbox::consume_batch`]).
 struct AlertConsumer {
     notifier: Notifier,
-    gaps: outbox::GapWatch,
+    gaps: GapWatch,
 }
 
 impl Job for AlertConsumer {

@@ -7,25 +7,19 @@
 //! crash after it repeats nothing (the cursor moved with the rows). The
 //! cursor row lock makes consumers on several nodes take turns.
 //!
-//! Event ids come from a sequence, and on PostgreSQL a transaction may
-//! commit an event with a smaller id after one with a larger id was seen.
-//! So the consumer reads only the gap-free run after its cursor; a missing
-//! id is waited for (`notify_gap_grace_secs`) and then taken for a
-//! rolled-back transaction and skipped.
-
-use std::time::Instant;
+//! It takes only the gap-free run of event ids after its cursor
+//! ([`GapWatch`], waiting `notify_gap_grace_secs` for a missing id).
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use entities::{
     domain_event,
     enums::{AlertKind, Delivery, Language, MemberRole, OutboxStatus},
-    notification_cursor, outbox, user,
+    outbox, user,
 };
 use minijinja::{Value, context};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-    sea_query::{Expr, OnConflict},
+    QuerySelect, Set, sea_query::OnConflict,
 };
 
 use super::{
@@ -37,6 +31,7 @@ use crate::{
     domain::{
         alerts::{self, Alert, Record},
         error::DomainResult,
+        events::{self, GapWatch},
     },
     ids::{NodeKind, global_id},
 };
@@ -44,32 +39,16 @@ use crate::{
 /// The consumer's row in `notification_cursors`.
 pub const CURSOR: &str = "alerts";
 
-/// Remembers a missing event id and since when it has been missing.
-#[derive(Debug, Default)]
-pub struct GapWatch {
-    missing: Option<(i64, Instant)>,
-}
-
 /// Reads one batch of events into the outbox; returns how many events it
 /// handled (0: nothing new).
 #[tracing::instrument(skip_all)]
 pub async fn consume_batch(notifier: &Notifier, gaps: &mut GapWatch) -> DomainResult<usize> {
     let config = &notifier.config;
+    if !events::any_after_cursor(&notifier.db, CURSOR).await? {
+        return Ok(0);
+    }
     let txn = crate::domain::begin_write(&notifier.db).await?;
-    // The write lock on the cursor row (PostgreSQL row lock; SQLite's
-    // single writer) makes concurrent consumers take turns.
-    notification_cursor::Entity::update_many()
-        .col_expr(
-            notification_cursor::Column::LastEventId,
-            Expr::col(notification_cursor::Column::LastEventId),
-        )
-        .filter(notification_cursor::Column::Name.eq(CURSOR))
-        .exec(&txn)
-        .await?;
-    let cursor = notification_cursor::Entity::find_by_id(CURSOR)
-        .one(&txn)
-        .await?
-        .map_or(0, |c| c.last_event_id);
+    let cursor = events::lock_cursor(&txn, CURSOR).await?;
     let events = domain_event::Entity::find()
         .filter(domain_event::Column::Id.gt(cursor))
         .order_by_asc(domain_event::Column::Id)
@@ -77,40 +56,16 @@ pub async fn consume_batch(notifier: &Notifier, gaps: &mut GapWatch) -> DomainRe
         .all(&txn)
         .await?;
     let grace = std::time::Duration::from_secs(config.notify_gap_grace_secs);
-    let mut expected = cursor + 1;
-    let mut last = cursor;
+    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+    let handled = gaps.runnable(cursor, &ids, grace);
     let now = Utc::now().trunc_subsecs(6);
-    let mut handled = 0;
-    for event in &events {
-        if event.id != expected {
-            let since = match gaps.missing {
-                Some((id, since)) if id == expected => since,
-                _ => {
-                    gaps.missing = Some((expected, Instant::now()));
-                    Instant::now()
-                }
-            };
-            if since.elapsed() < grace {
-                break;
-            }
-            tracing::warn!(
-                from = expected,
-                to = event.id - 1,
-                "skipping event ids never committed"
-            );
-            gaps.missing = None;
-        }
+    let mut last = cursor;
+    for event in &events[..handled] {
         enqueue_event(notifier, &txn, event, now).await?;
         last = event.id;
-        expected = event.id + 1;
-        handled += 1;
     }
     if last != cursor {
-        notification_cursor::Entity::update_many()
-            .col_expr(notification_cursor::Column::LastEventId, Expr::value(last))
-            .filter(notification_cursor::Column::Name.eq(CURSOR))
-            .exec(&txn)
-            .await?;
+        events::move_cursor(&txn, CURSOR, last).await?;
     }
     txn.commit().await?;
     Ok(handled)
