@@ -24,6 +24,7 @@ use pactum_tests::{
     TestApp,
     accounts::{self, member_session, person},
     fixtures, global_id,
+    served::Node,
     smtp::{Faults, SmtpSink, free_port, use_sink},
 };
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, QueryOrder, Set};
@@ -937,27 +938,6 @@ async fn transient_failures_give_up_after_the_last_attempt() {
     assert_eq!(metric(&app, "pactum_mail_failed_total").await, 1.0);
 }
 
-fn serve(app: &TestApp, smtp_port: u16) -> tokio::process::Child {
-    tokio::process::Command::new(pactum_tests::pactum_binary())
-        .arg("serve")
-        .env("PACTUM_DATABASE_URL", &app.database_url)
-        .env("PACTUM_DATA_DIR", &app.data_dir)
-        .env("PACTUM_LISTEN", "127.0.0.1:0")
-        .env("PACTUM_LOG", "error")
-        .env("PACTUM_SMTP_HOST", "127.0.0.1")
-        .env("PACTUM_SMTP_PORT", smtp_port.to_string())
-        .env("PACTUM_SMTP_TLS", "none")
-        .env("PACTUM_SMTP_POOL_SIZE", "4")
-        .env("PACTUM_MAIL_FROM", "Pactum <alerte@pactum.test>")
-        .env("PACTUM_NOTIFY_POLL_MILLIS", "50")
-        .env("PACTUM_NOTIFY_BATCH_SIZE", "20")
-        .env("PACTUM_NOTIFY_LEASE_SECS", "2")
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("pactum serve starts")
-}
-
 /// The crash test: 500 alerts, the real binary killed with SIGKILL in the
 /// middle of sending them, then started again. Counted at the sink by the
 /// `X-Pactum-Alert` header of every message it accepted: every alert
@@ -977,7 +957,7 @@ async fn sigkill_in_a_burst_of_500_alerts_loses_none_and_repeats_only_in_flight_
         invite_directly(&app.db, a, &format!("persoana{i:03}@example.ro")).await;
     }
 
-    let mut first = serve(&app, sink.port);
+    let mut first = Node::start(&app, sink.port, &[]).await.child;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while sink.count() < 150 {
         assert!(
@@ -997,7 +977,7 @@ async fn sigkill_in_a_burst_of_500_alerts_loses_none_and_repeats_only_in_flight_
         .map(|r| r.dedupe_key.clone())
         .collect();
 
-    let mut second = serve(&app, sink.port);
+    let mut second = Node::start(&app, sink.port, &[]).await.child;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     let count_keys = || {
         let mut counts: HashMap<String, usize> = HashMap::new();

@@ -44,5 +44,6 @@ mod secrets;
 mod shutdown;
 mod statements;
 mod synthetic;
+mod two_nodes;
 mod upload_content;
 mod visibility;
