@@ -32,6 +32,9 @@ pub struct Metrics {
     /// Changed records not yet folded into the dashboard figures, as last
     /// counted by the fold job: their lag.
     pub stats_pending: IntGauge,
+    /// Times this node's listener for new domain events (PostgreSQL
+    /// LISTEN) connected: once at start, then once per lost connection.
+    pub event_listener_connects: IntCounter,
 }
 
 impl Metrics {
@@ -88,6 +91,11 @@ impl Metrics {
             "Changed records not yet folded into the dashboard figures",
         )?;
         registry.register(Box::new(stats_pending.clone()))?;
+        let event_listener_connects = IntCounter::new(
+            "event_listener_connects_total",
+            "Connections of the listener for new domain events (PostgreSQL LISTEN)",
+        )?;
+        registry.register(Box::new(event_listener_connects.clone()))?;
         Ok(Self {
             registry,
             http_requests,
@@ -100,6 +108,7 @@ impl Metrics {
             mail_retried,
             mail_failed,
             stats_pending,
+            event_listener_connects,
         })
     }
 

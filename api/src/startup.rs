@@ -19,6 +19,7 @@ use crate::{
         housekeeping::{Housekeeping, Schedule},
         stats_fold::StatsFold,
         text_extraction::TextExtraction,
+        wake::{EventListener, EventWake},
     },
     metrics::Metrics,
     notify::{Notifier, unsubscribe::UnsubscribeKey},
@@ -204,14 +205,28 @@ impl Application {
             background.spawn(schedule.pace(), job);
         }
         background.spawn(BudgetSweeper::PACE, BudgetSweeper(self.budgets));
+        // On PostgreSQL the consumers of domain events are woken when any
+        // node commits some (LISTEN), besides polling.
+        let consumers =
+            self.config.change_horizon_interval_milliseconds > 0 || self.notifier.is_some();
+        let wake = EventWake::default();
+        let listening = consumers
+            && match EventListener::on(&self.db, wake.clone(), self.metrics.clone()) {
+                Some(listener) => {
+                    background.spawn(Pace::Drain(Duration::from_secs(1)), listener);
+                    true
+                }
+                None => false,
+            };
+        let wake = listening.then_some(&wake);
         if self.config.change_horizon_interval_milliseconds > 0 {
             let pause = Duration::from_millis(self.config.change_horizon_interval_milliseconds);
             let grace = Duration::from_secs(self.config.notify_gap_grace_secs);
             let job = ChangeHorizon::new(self.db.clone(), grace);
-            background.spawn(Pace::Drain(pause), job);
+            background.spawn_woken(Pace::Drain(pause), wake, job);
         }
         if let Some(notifier) = self.notifier {
-            notifier.spawn(&mut background);
+            notifier.spawn(&mut background, wake);
         }
         let served =
             crate::http::serve::serve(self.listener, self.router, &self.config, shutdown).await;

@@ -19,6 +19,7 @@ mod m20261201_000012_stats_aggregates;
 mod m20261202_000013_agreements_signed;
 mod m20261202_000014_search_inside_documents;
 mod m20261203_000015_change_feed;
+mod m20261203_000016_event_notifications;
 
 /// Runs every migration in order; used by `pactum migrate` and `pactum serve`.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_agreements_signed::Migration),
             Box::new(m20261202_000014_search_inside_documents::Migration),
             Box::new(m20261203_000015_change_feed::Migration),
+            Box::new(m20261203_000016_event_notifications::Migration),
         ]
     }
 }

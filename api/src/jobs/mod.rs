@@ -11,7 +11,8 @@
 //! ([`stats_fold`]), the text of uploads ([`text_extraction`]), audit checkpoints ([`audit_checkpoint`]), housekeeping
 //! ([`housekeeping`]), the budget sweeper ([`crate::ratelimit`]), and the
 //! alert consumer, the mail worker and the daily alerts
-//! ([`crate::notify`]); later webhooks deliver the same way.
+//! ([`crate::notify`]); later webhooks deliver the same way. On PostgreSQL
+//! the consumers of domain events are also woken by the [`wake`] listener.
 
 pub mod audit_checkpoint;
 pub mod change_horizon;
@@ -19,6 +20,7 @@ pub mod expiry;
 pub mod housekeeping;
 pub mod stats_fold;
 pub mod text_extraction;
+pub mod wake;
 
 use std::{future::Future, time::Duration};
 
@@ -68,11 +70,26 @@ impl Jobs {
     }
 
     /// Starts `job` at `pace`: its first round runs at once.
-    pub fn spawn<J: Job>(&mut self, pace: Pace, mut job: J) {
+    pub fn spawn<J: Job>(&mut self, pace: Pace, job: J) {
+        self.start(pace, None, job);
+    }
+
+    /// Starts `job` at `pace`, and also runs a round at once whenever
+    /// `wake` signals (new domain events, see [`wake`]); a signal while a
+    /// round runs brings the next one forward too. Without a signal to
+    /// follow, the same as [`Jobs::spawn`].
+    pub fn spawn_woken<J: Job>(&mut self, pace: Pace, wake: Option<&wake::EventWake>, job: J) {
+        self.start(pace, wake.map(wake::EventWake::subscribe), job);
+    }
+
+    fn start<J: Job>(&mut self, pace: Pace, mut wake: Option<watch::Receiver<u64>>, mut job: J) {
         let name = job.name();
         let mut stopped = self.stop.subscribe();
         let task = tokio::spawn(async move {
             loop {
+                if let Some(wake) = wake.as_mut() {
+                    wake.borrow_and_update();
+                }
                 let busy = match job.round().await {
                     Ok(busy) => busy,
                     Err(err) => {
@@ -89,7 +106,7 @@ impl Jobs {
                     }
                     Pace::Every(pause) | Pace::Drain(pause) => pause,
                 };
-                if sleep_or_stop(&mut stopped, pause).await {
+                if pause_or_stop(&mut stopped, pause, wake.as_mut()).await {
                     break;
                 }
             }
@@ -112,12 +129,32 @@ impl Jobs {
 /// Sleeps `period`, or less if `stop` turns true meanwhile; returns whether
 /// the job should stop (also when the signal's sender is gone).
 pub async fn sleep_or_stop(stop: &mut watch::Receiver<bool>, period: Duration) -> bool {
+    pause_or_stop(stop, period, None).await
+}
+
+/// [`sleep_or_stop`], cut short also when `wake` changes (a wake signal
+/// whose sender is gone no longer wakes).
+async fn pause_or_stop(
+    stop: &mut watch::Receiver<bool>,
+    period: Duration,
+    wake: Option<&mut watch::Receiver<u64>>,
+) -> bool {
     if *stop.borrow() {
         return true;
     }
+    let woken = async {
+        let signalled = match wake {
+            Some(wake) => wake.changed().await.is_ok(),
+            None => false,
+        };
+        if !signalled {
+            std::future::pending::<()>().await;
+        }
+    };
     tokio::select! {
         () = tokio::time::sleep(period) => *stop.borrow(),
         changed = stop.changed() => changed.is_err() || *stop.borrow(),
+        () = woken => *stop.borrow(),
     }
 }
 
@@ -211,5 +248,36 @@ mod tests {
         jobs.stop(Duration::from_secs(5)).await;
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(rounds.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_woken_job_runs_a_round_at_once_instead_of_at_its_next_poll() {
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let wake = wake::EventWake::default();
+        let mut jobs = Jobs::new();
+        let job = Counter {
+            rounds: rounds.clone(),
+            work: 0,
+        };
+        jobs.spawn_woken(Pace::Drain(Duration::from_secs(3600)), Some(&wake), job);
+        let reached = |n: usize| {
+            let rounds = rounds.clone();
+            async move {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+                while rounds.load(Ordering::SeqCst) < n {
+                    if tokio::time::Instant::now() > deadline {
+                        return false;
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                true
+            }
+        };
+        assert!(reached(1).await, "the first round did not run");
+        wake.wake();
+        assert!(reached(2).await, "the wake-up did not bring a round");
+        wake.wake();
+        assert!(reached(3).await, "the second wake-up did not bring a round");
+        jobs.stop(Duration::from_secs(5)).await;
     }
 }

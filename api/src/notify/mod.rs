@@ -37,7 +37,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     config::Config,
     domain::events::GapWatch,
-    jobs::{Job, Jobs, Pace},
+    jobs::{Job, Jobs, Pace, wake::EventWake},
     metrics::Metrics,
 };
 use templates::Templates;
@@ -105,18 +105,17 @@ impl Notifier {
     }
 
     /// Starts the consumer, the worker (both draining their queues, then
-    /// polling every `notify_poll_millis`) and the daily jobs (every
+    /// polling every `notify_poll_millis`; the consumer also woken by
+    /// `wake` when new events commit) and the daily jobs (every
     /// `notify_daily_check_secs`).
-    pub fn spawn(self, jobs: &mut Jobs) {
+    pub fn spawn(self, jobs: &mut Jobs, wake: Option<&EventWake>) {
         let poll = Duration::from_millis(self.config.notify_poll_millis.max(10));
         let daily = Duration::from_secs(self.config.notify_daily_check_secs.max(1));
-        jobs.spawn(
-            Pace::Drain(poll),
-            AlertConsumer {
-                notifier: self.clone(),
-                gaps: GapWatch::default(),
-            },
-        );
+        let consumer = AlertConsumer {
+            notifier: self.clone(),
+            gaps: GapWatch::default(),
+        };
+        jobs.spawn_woken(Pace::Drain(poll), wake, consumer);
         jobs.spawn(Pace::Drain(poll), MailWorker(self.clone()));
         jobs.spawn(Pace::Every(daily), DailyAlerts(self));
     }
