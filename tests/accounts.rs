@@ -173,24 +173,7 @@ impl TestApp {
     /// POSTs `body` as JSON with `Authorization: Bearer <secret>` when a
     /// secret is given; returns status and parsed body.
     pub async fn post_json_as(&self, secret: Option<&str>, body: Value) -> (u16, Value) {
-        let mut request = self
-            .client
-            .post(self.graphql_url())
-            .header("content-type", "application/json");
-        if let Some(secret) = secret {
-            request = request.header("authorization", format!("Bearer {secret}"));
-        }
-        let response = request
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("request sent");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body read");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        crate::post_graphql(&self.client, &self.address, secret, &body).await
     }
 
     /// POSTs a query as `secret` (anonymously for `None`) and returns the

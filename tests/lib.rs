@@ -233,21 +233,54 @@ impl TestApp {
     /// The value of the counter exported as `series` (name and labels, as
     /// `/metrics` writes them).
     pub async fn metric(&self, series: &str) -> u64 {
-        let text = self
-            .client
-            .get(format!("{}/metrics", self.address))
-            .send()
-            .await
-            .expect("metrics reachable")
-            .text()
-            .await
-            .expect("metrics body");
-        text.lines()
-            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(|v| v as u64)
-            .unwrap_or_else(|| panic!("{series} exported"))
+        metric_at(&self.client, &self.address, series).await as u64
     }
+}
+
+/// POSTs the GraphQL request `body` as JSON to the server at `base`, with
+/// `Authorization: Bearer <secret>` when a secret is given; returns status
+/// and parsed body. For spawned tasks and other nodes, which hold no
+/// [`TestApp`].
+pub async fn post_graphql(
+    client: &reqwest::Client,
+    base: &str,
+    secret: Option<&str>,
+    body: &Value,
+) -> (u16, Value) {
+    let mut request = client
+        .post(format!("{base}/graphql"))
+        .header("content-type", "application/json");
+    if let Some(secret) = secret {
+        request = request.header("authorization", format!("Bearer {secret}"));
+    }
+    let response = request
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body read");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The value of the series `series` (name and labels, as `/metrics`
+/// writes them) at the server at `base`.
+pub async fn metric_at(client: &reqwest::Client, base: &str, series: &str) -> f64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics reachable")
+        .text()
+        .await
+        .expect("metrics body");
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("{series} exported:\n{text}"))
 }
 
 impl Drop for TestApp {

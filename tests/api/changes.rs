@@ -8,7 +8,7 @@ use std::{collections::HashSet, time::Duration};
 
 use entities::enums::{AgreementStatus, DocumentKind, MemberRole, OrganizationKind, Visibility};
 use pactum::domain::changes;
-use pactum_tests::{Backend, TestApp, accounts, fixtures, global_id};
+use pactum_tests::{Backend, TestApp, accounts, fixtures, global_id, post_graphql};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -313,16 +313,8 @@ async fn a_sync_client_neither_misses_nor_doubles_a_change_while_others_write() 
                     let body = json!({ "query": CREATE_DOCUMENT, "variables": { "input": {
                         "ownerId": owner, "title": format!("Ghid {writer}-{n}"),
                         "kind": "GOOD_PRACTICE_GUIDE", "visibility": "PUBLIC" } } });
-                    let response: Value = client
-                        .post(format!("{address}/graphql"))
-                        .bearer_auth(&app_editor)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                    let (_, response) =
+                        post_graphql(&client, &address, Some(&app_editor), &body).await;
                     assert_eq!(
                         response["data"]["createDocument"]["userErrors"],
                         json!([]),

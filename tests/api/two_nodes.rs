@@ -20,7 +20,10 @@ use entities::{
     },
     outbox,
 };
-use pactum_tests::{Backend, TestApp, accounts, fixtures, global_id, served::Node, smtp::SmtpSink};
+use pactum_tests::{
+    Backend, TestApp, accounts, fixtures, global_id, metric_at, post_graphql, served::Node,
+    smtp::SmtpSink,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -33,28 +36,12 @@ async fn post(
     query: &str,
     variables: Value,
 ) -> Value {
-    let mut request = client
-        .post(format!("{}/graphql", node.base))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(secret) = secret {
-        request = request.bearer_auth(secret);
-    }
-    request.send().await.unwrap().json().await.unwrap()
+    let body = json!({ "query": query, "variables": variables });
+    post_graphql(client, &node.base, secret, &body).await.1
 }
 
 async fn metric(client: &reqwest::Client, node: &Node, name: &str) -> f64 {
-    let text = client
-        .get(format!("{}/metrics", node.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name} ")))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{name} missing:\n{text}"))
+    metric_at(client, &node.base, name).await
 }
 
 /// Publishes a PUBLIC document of `org` through `node`; returns its ID.
@@ -187,17 +174,9 @@ async fn two_nodes_on_one_database_share_the_work_and_do_it_once() {
         let offset = if node.base == node_a.base { 0 } else { 100 };
         tokio::spawn(async move {
             for i in 0..100 {
-                let body: Value = client
-                    .post(format!("{node_base}/graphql"))
-                    .bearer_auth(&admin)
-                    .json(&json!({ "query": invite, "variables": {
-                        "org": org, "email": format!("voluntar{:03}@example.ro", offset + i) } }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let request = json!({ "query": invite, "variables": {
+                    "org": org, "email": format!("voluntar{:03}@example.ro", offset + i) } });
+                let (_, body) = post_graphql(&client, &node_base, Some(&admin), &request).await;
                 assert_eq!(
                     body["data"]["inviteMember"]["userErrors"],
                     json!([]),

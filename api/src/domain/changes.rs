@@ -173,10 +173,7 @@ fn seen_by(actor: &Actor) -> Condition {
 /// The feed's horizon: every event id at or below it is committed or will
 /// never be.
 pub async fn horizon<C: ConnectionTrait>(db: &C) -> DomainResult<i64> {
-    Ok(entities::notification_cursor::Entity::find_by_id(HORIZON)
-        .one(db)
-        .await?
-        .map_or(0, |c| c.last_event_id))
+    events::read_cursor(db, HORIZON).await
 }
 
 /// Moves the horizon over the gap-free run of events after it (one batch);

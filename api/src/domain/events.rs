@@ -82,10 +82,7 @@ pub async fn record<C: ConnectionTrait>(
 /// consumer with nothing to do then skips its write transaction (on
 /// SQLite every write transaction takes the one writer's lock).
 pub async fn any_after_cursor<C: ConnectionTrait>(db: &C, name: &str) -> DomainResult<bool> {
-    let cursor = notification_cursor::Entity::find_by_id(name)
-        .one(db)
-        .await?
-        .map_or(0, |c| c.last_event_id);
+    let cursor = read_cursor(db, name).await?;
     let newest: Option<i64> = domain_event::Entity::find()
         .select_only()
         .column(domain_event::Column::Id)
@@ -108,8 +105,13 @@ pub async fn lock_cursor<C: ConnectionTrait>(txn: &C, name: &str) -> DomainResul
         .filter(notification_cursor::Column::Name.eq(name))
         .exec(txn)
         .await?;
+    read_cursor(txn, name).await
+}
+
+/// Where the consumer cursor `name` stands (0 before its first event).
+pub async fn read_cursor<C: ConnectionTrait>(db: &C, name: &str) -> DomainResult<i64> {
     Ok(notification_cursor::Entity::find_by_id(name)
-        .one(txn)
+        .one(db)
         .await?
         .map_or(0, |c| c.last_event_id))
 }
